@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The platform file: platform secret, customer accounts and the device registry, shared by
+ * ukms-rot, ukms-sim and ukms-fakeapi (docs/platform-file.md). Parsed with cJSON and validated
+ * strictly; every error message names the field ("devices[2].imei: expected 15 digits").
+ *
+ *	{"version":1, "platform_secret":"<64 hex>",
+ *	 "accounts":[{"name":..., "api_key":..., "api_secret":...}],
+ *	 "devices":[{"rot_uid":"<16 hex>", "imei":"<15 digits>", "imsi":"<15 digits>",
+ *	             "iccid":"<19-20 digits>", "model":"SARA-R510M8S", "account":"<name>",
+ *	             "psk_provisioning":true, "sealed":true, "bootstrapped":true}]}
+ *
+ * A struct platform is immutable after parsing, except through the platform_set_* and
+ * platform_add_* calls, which re-validate; platform_format() writes it back as JSON.
+ */
+#ifndef ROT_PLATFORM_H
+#define ROT_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rot/rot.h"
+
+#define PLATFORM_VERSION       1
+#define PLATFORM_NAME_MAX      64  /* account names */
+#define PLATFORM_API_KEY_MAX   64
+#define PLATFORM_API_SECRET_MAX 128
+#define PLATFORM_MODEL_MAX     32
+#define PLATFORM_FILE_MAX      (1024 * 1024)
+
+struct platform_account {
+	char name[PLATFORM_NAME_MAX + 1];
+	char api_key[PLATFORM_API_KEY_MAX + 1];
+	char api_secret[PLATFORM_API_SECRET_MAX + 1];
+};
+
+struct platform_device {
+	uint8_t uid[ROT_UID_LEN];
+	char uid_hex[2 * ROT_UID_LEN + 1]; /* upper case */
+	char imei[16];
+	char imsi[16];
+	char iccid[21];
+	char model[PLATFORM_MODEL_MAX + 1];
+	char account[PLATFORM_NAME_MAX + 1];
+	bool psk_provisioning;
+	bool sealed;
+	bool bootstrapped;
+};
+
+struct platform;
+
+/*
+ * Parses and validates JSON text. On failure returns NULL and writes a one-line message
+ * naming the field into err (errlen bytes).
+ */
+struct platform *platform_parse(const char *json, size_t len, char *err, size_t errlen);
+/* Reads and parses a file (at most PLATFORM_FILE_MAX bytes). */
+struct platform *platform_load(const char *path, char *err, size_t errlen);
+/* The built-in public demo platform (docs/platform-file.md). Never fails except -ENOMEM. */
+struct platform *platform_load_default(void);
+/* Text of the built-in demo platform file (static, borrowed). */
+const char *platform_default_json(void);
+/* Wipes the secret and frees. NULL-safe. */
+void platform_destroy(struct platform *p);
+
+/* Serialises to JSON (caller frees with free()). NULL on allocation failure. */
+char *platform_format(const struct platform *p);
+/* platform_format + afile_write with mode 0600. Returns 0 or -errno. */
+int platform_save(const struct platform *p, const char *path);
+/* Fresh random platform (RAND_bytes) with one account and a few devices, for `ukms-rot init`. */
+struct platform *platform_generate(void);
+
+const uint8_t *platform_secret(const struct platform *p);
+size_t platform_device_count(const struct platform *p);
+const struct platform_device *platform_device_at(const struct platform *p, size_t i);
+size_t platform_account_count(const struct platform *p);
+const struct platform_account *platform_account_at(const struct platform *p, size_t i);
+
+/* Lookups; NULL when absent. */
+const struct platform_device *platform_find_uid(const struct platform *p,
+						const uint8_t uid[ROT_UID_LEN]);
+/* uid_or_imei: 16 hex chars (either case) or a 15-digit IMEI. */
+const struct platform_device *platform_find_device(const struct platform *p,
+						   const char *uid_or_imei);
+/* First device whose model equals model (case-insensitive), or NULL. */
+const struct platform_device *platform_find_model(const struct platform *p, const char *model);
+const struct platform_account *platform_find_account(const struct platform *p, const char *name);
+/* Account whose api_key matches; api_secret is then checked by the caller in constant time. */
+const struct platform_account *platform_find_api_key(const struct platform *p,
+						     const char *api_key);
+
+/*
+ * Platform-side resolution of an identity: finds the device whose reference matches and whose
+ * tag verifies (constant-time). Returns 0, -ENOENT for an unknown or forged identity (the two
+ * are indistinguishable by design), or -EIO on a crypto failure. Nothing is stored per key.
+ */
+int platform_resolve(const struct platform *p, const struct rot_identity *id,
+		     const struct platform_device **out);
+/* platform_resolve + rot_psk_derive. len 16 or 32. */
+int platform_derive_psk(const struct platform *p, const struct rot_identity *id, size_t len,
+			const struct platform_device **dev, struct rot_psk *psk);
+/* rot_device_init for a registered device. */
+int platform_device_rot(const struct platform *p, const struct platform_device *d,
+			struct rot_device *out);
+
+/* Mutations (admin endpoints). Return 0, -EINVAL (message in err), -EEXIST or -ENOENT. */
+int platform_set_provisioning(struct platform *p, const uint8_t uid[ROT_UID_LEN], bool on);
+int platform_add_account(struct platform *p, const struct platform_account *a, char *err,
+			 size_t errlen);
+int platform_add_device(struct platform *p, const struct platform_device *d, char *err,
+			size_t errlen);
+
+#endif /* ROT_PLATFORM_H */
