@@ -24,7 +24,7 @@
 typedef int afile_hook_fn(const char *tmp_path, void *data);
 
 struct afile_opts {
-	mode_t mode;              /* permission bits of the new file, e.g. 0600 */
+	mode_t mode; /* permission bits of the new file, e.g. 0600 */
 	afile_hook_fn *before_rename;
 	void *hook_data;
 };

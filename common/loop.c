@@ -92,8 +92,7 @@ static struct loop_source *add_source(struct loop *l, enum source_kind kind, voi
 	return s;
 }
 
-struct loop_source *loop_add_fd(struct loop *l, int fd, unsigned events, loop_fd_fn *fn,
-				void *data)
+struct loop_source *loop_add_fd(struct loop *l, int fd, unsigned events, loop_fd_fn *fn, void *data)
 {
 	struct loop_source *s = add_source(l, SRC_FD, data);
 
@@ -110,8 +109,7 @@ void loop_set_events(struct loop_source *src, unsigned events)
 	src->events = events;
 }
 
-struct loop_source *loop_add_timer(struct loop *l, uint64_t delay_ms, loop_timer_fn *fn,
-				   void *data)
+struct loop_source *loop_add_timer(struct loop *l, uint64_t delay_ms, loop_timer_fn *fn, void *data)
 {
 	struct loop_source *s = add_source(l, SRC_TIMER, data);
 

@@ -126,7 +126,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_write_read_mode, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_crash_before_rename_keeps_old, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crash_before_rename_keeps_old, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_read_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mkdirs, setup, teardown),
 	};

@@ -20,12 +20,12 @@ static void test_decode_table(void **state)
 		{ "00", 1, "\x00" },
 		{ "aBcD", 2, "\xab\xcd" },
 		{ "0A04F008003C9623", 8, "\x0a\x04\xf0\x08\x00\x3c\x96\x23" },
-		{ "0", -EINVAL, NULL },    /* odd length */
-		{ "0g", -EINVAL, NULL },   /* not a digit */
-		{ "0 ", -EINVAL, NULL },   /* space */
-		{ "@0", -EINVAL, NULL },   /* the char before '0'... */
-		{ "G0", -EINVAL, NULL },   /* ...and after 'F' */
-		{ "`a", -EINVAL, NULL },   /* before 'a' */
+		{ "0", -EINVAL, NULL },  /* odd length */
+		{ "0g", -EINVAL, NULL }, /* not a digit */
+		{ "0 ", -EINVAL, NULL }, /* space */
+		{ "@0", -EINVAL, NULL }, /* the char before '0'... */
+		{ "G0", -EINVAL, NULL }, /* ...and after 'F' */
+		{ "`a", -EINVAL, NULL }, /* before 'a' */
 		{ "11223344556677889900", -ENOSPC, NULL },
 	};
 	(void)state;
@@ -60,7 +60,7 @@ static void test_nibble_bounds(void **state)
 	(void)state;
 	for (int c = 0; c < 256; c++) {
 		int v = hex_nibble((char)c);
-		int want = (c >= '0' && c <= '9') ? c - '0'
+		int want = (c >= '0' && c <= '9')   ? c - '0'
 			   : (c >= 'a' && c <= 'f') ? c - 'a' + 10
 			   : (c >= 'A' && c <= 'F') ? c - 'A' + 10
 						    : -1;
