@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * PSKIdentity codec and key derivation (docs/rot-derivation.md). OpenSSL 3 EVP only:
+ * EVP_KDF "HKDF" (full and EXPAND_ONLY) and EVP_MAC "HMAC" with SHA256.
+ */
+#define LOG_MODULE "rot"
+#include "rot/rot.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+
+#include "hex.h"
+#include "rot_priv.h"
+
+const uint8_t rot_identity_header[4] = { 0x11, 0x01, 0x00, 0x08 };
+
+static const char label_salt[] = "ukms-v1";
+static const char label_dev[] = "device key";
+static const char label_ref[] = "device reference";
+static const char label_tag[] = "ukms-v1 tag";
+static const char label_psk[] = "ukms-v1 psk";
+
+#define LABEL_LEN(l)  (sizeof(l) - 1) /* ASCII bytes, no NUL */
+#define ID_SIGNED_LEN (ROT_IDENTITY_LEN - ROT_TAG_LEN)
+#define INFO_MAX      64
+
+/* OSSL_PARAM constructors take non-const pointers; the one const-dropping cast lives here. */
+static OSSL_PARAM octets(const char *key, const void *data, size_t len)
+{
+	return OSSL_PARAM_construct_octet_string(key, (void *)(uintptr_t)data, len);
+}
+
+static OSSL_PARAM utf8(const char *key, const char *value)
+{
+	return OSSL_PARAM_construct_utf8_string(key, (char *)(uintptr_t)value, 0);
+}
+
+/* HKDF-SHA256. salt == NULL selects EXPAND_ONLY (ikm is then the PRK). */
+static int hkdf(const uint8_t *ikm, size_t ikm_len, const void *salt, size_t salt_len,
+		const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len)
+{
+	EVP_KDF *kdf = NULL;
+	EVP_KDF_CTX *ctx = NULL;
+	OSSL_PARAM p[6];
+	size_t n = 0;
+	int rc = -EIO;
+
+	kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	if (kdf == NULL)
+		goto out;
+	ctx = EVP_KDF_CTX_new(kdf);
+	if (ctx == NULL)
+		goto out;
+	p[n++] = utf8(OSSL_KDF_PARAM_DIGEST, "SHA256");
+	p[n++] = octets(OSSL_KDF_PARAM_KEY, ikm, ikm_len);
+	p[n++] = octets(OSSL_KDF_PARAM_INFO, info, info_len);
+	if (salt != NULL)
+		p[n++] = octets(OSSL_KDF_PARAM_SALT, salt, salt_len);
+	else
+		p[n++] = utf8(OSSL_KDF_PARAM_MODE, "EXPAND_ONLY");
+	p[n] = OSSL_PARAM_construct_end();
+	if (EVP_KDF_derive(ctx, out, out_len, p) == 1)
+		rc = 0;
+out:
+	EVP_KDF_CTX_free(ctx);
+	EVP_KDF_free(kdf);
+	return rc;
+}
+
+/* HMAC-SHA256(key, a || b) truncated to out_len (<= 32). */
+static int hmac(const struct rot_key *key, const void *a, size_t a_len, const void *b, size_t b_len,
+		uint8_t *out, size_t out_len)
+{
+	uint8_t mac[32];
+	EVP_MAC *m = NULL;
+	EVP_MAC_CTX *ctx = NULL;
+	OSSL_PARAM p[2];
+	size_t mac_len = 0;
+	int rc = -EIO;
+
+	m = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	if (m == NULL)
+		goto out;
+	ctx = EVP_MAC_CTX_new(m);
+	if (ctx == NULL)
+		goto out;
+	p[0] = utf8(OSSL_MAC_PARAM_DIGEST, "SHA256");
+	p[1] = OSSL_PARAM_construct_end();
+	if (EVP_MAC_init(ctx, key->bytes, sizeof(key->bytes), p) != 1 ||
+	    EVP_MAC_update(ctx, a, a_len) != 1 || EVP_MAC_update(ctx, b, b_len) != 1 ||
+	    EVP_MAC_final(ctx, mac, &mac_len, sizeof(mac)) != 1 || mac_len < out_len)
+		goto out;
+	memcpy(out, mac, out_len);
+	rc = 0;
+out:
+	OPENSSL_cleanse(mac, sizeof(mac));
+	EVP_MAC_CTX_free(ctx);
+	EVP_MAC_free(m);
+	return rc;
+}
+
+void rot_key_clear(struct rot_key *k)
+{
+	if (k != NULL)
+		OPENSSL_cleanse(k, sizeof(*k));
+}
+
+void rot_psk_clear(struct rot_psk *p)
+{
+	if (p != NULL)
+		OPENSSL_cleanse(p, sizeof(*p));
+}
+
+void rot_device_clear(struct rot_device *d)
+{
+	if (d != NULL)
+		OPENSSL_cleanse(d, sizeof(*d));
+}
+
+int rot_device_key(const uint8_t secret[ROT_SECRET_LEN], const uint8_t uid[ROT_UID_LEN],
+		   struct rot_key *out)
+{
+	uint8_t info[LABEL_LEN(label_dev) + ROT_UID_LEN];
+	int rc;
+
+	memcpy(info, label_dev, LABEL_LEN(label_dev));
+	memcpy(info + LABEL_LEN(label_dev), uid, ROT_UID_LEN);
+	rc = hkdf(secret, ROT_SECRET_LEN, label_salt, LABEL_LEN(label_salt), info, sizeof(info),
+		  out->bytes, sizeof(out->bytes));
+	if (rc < 0)
+		rot_key_clear(out);
+	return rc;
+}
+
+int rot_ref_key(const uint8_t secret[ROT_SECRET_LEN], struct rot_key *out)
+{
+	int rc = hkdf(secret, ROT_SECRET_LEN, label_salt, LABEL_LEN(label_salt),
+		      (const uint8_t *)label_ref, LABEL_LEN(label_ref), out->bytes,
+		      sizeof(out->bytes));
+
+	if (rc < 0)
+		rot_key_clear(out);
+	return rc;
+}
+
+int rot_ref_from_key(const struct rot_key *ref_key, const uint8_t uid[ROT_UID_LEN],
+		     uint8_t out[ROT_REF_LEN])
+{
+	return hmac(ref_key, uid, ROT_UID_LEN, NULL, 0, out, ROT_REF_LEN);
+}
+
+int rot_device_ref(const uint8_t secret[ROT_SECRET_LEN], const uint8_t uid[ROT_UID_LEN],
+		   uint8_t out[ROT_REF_LEN])
+{
+	struct rot_key k_ref;
+	int rc;
+
+	rc = rot_ref_key(secret, &k_ref);
+	if (rc == 0)
+		rc = rot_ref_from_key(&k_ref, uid, out);
+	rot_key_clear(&k_ref);
+	return rc;
+}
+
+int rot_device_init(const uint8_t secret[ROT_SECRET_LEN], const uint8_t uid[ROT_UID_LEN],
+		    struct rot_device *out)
+{
+	int rc;
+
+	memcpy(out->uid, uid, ROT_UID_LEN);
+	rc = rot_device_ref(secret, uid, out->ref);
+	if (rc == 0)
+		rc = rot_device_key(secret, uid, &out->key);
+	if (rc < 0)
+		rot_device_clear(out);
+	return rc;
+}
+
+static int compute_tag(const struct rot_key *dev_key, const struct rot_identity *id,
+		       uint8_t tag[ROT_TAG_LEN])
+{
+	return hmac(dev_key, label_tag, LABEL_LEN(label_tag), id->bytes, ID_SIGNED_LEN, tag,
+		    ROT_TAG_LEN);
+}
+
+int rot_identity_make(const struct rot_device *dev, uint32_t counter, struct rot_identity *out)
+{
+	uint8_t *b = out->bytes;
+
+	memcpy(b, rot_identity_header, sizeof(rot_identity_header));
+	memcpy(b + 4, dev->ref, ROT_REF_LEN);
+	b[8] = (uint8_t)(counter >> 24);
+	b[9] = (uint8_t)(counter >> 16);
+	b[10] = (uint8_t)(counter >> 8);
+	b[11] = (uint8_t)counter;
+	return compute_tag(&dev->key, out, b + ID_SIGNED_LEN);
+}
+
+int rot_identity_verify(const struct rot_key *dev_key, const struct rot_identity *id)
+{
+	uint8_t tag[ROT_TAG_LEN];
+	int rc;
+
+	rc = compute_tag(dev_key, id, tag);
+	if (rc == 0 && CRYPTO_memcmp(tag, id->bytes + ID_SIGNED_LEN, ROT_TAG_LEN) != 0)
+		rc = -EBADMSG;
+	OPENSSL_cleanse(tag, sizeof(tag));
+	return rc;
+}
+
+int rot_psk_derive(const struct rot_key *dev_key, const struct rot_identity *id, size_t len,
+		   struct rot_psk *out)
+{
+	uint8_t info[LABEL_LEN(label_psk) + 2 + ROT_IDENTITY_LEN];
+	size_t n = LABEL_LEN(label_psk);
+	int rc;
+
+	if (len != 16 && len != 32)
+		return -EINVAL;
+	memcpy(info, label_psk, n);
+	info[n++] = 0x00;
+	info[n++] = (uint8_t)len;
+	memcpy(info + n, id->bytes, ROT_IDENTITY_LEN);
+	n += ROT_IDENTITY_LEN;
+	rot_psk_clear(out);
+	rc = hkdf(dev_key->bytes, sizeof(dev_key->bytes), NULL, 0, info, n, out->bytes, len);
+	if (rc == 0)
+		out->len = len;
+	else
+		rot_psk_clear(out);
+	return rc;
+}
+
+int rot_generate(const struct rot_device *dev, uint32_t counter, size_t psk_len,
+		 struct rot_identity *id, struct rot_psk *psk)
+{
+	int rc;
+
+	if (psk_len != 16 && psk_len != 32)
+		return -EINVAL;
+	rc = rot_identity_make(dev, counter, id);
+	if (rc == 0)
+		rc = rot_psk_derive(&dev->key, id, psk_len, psk);
+	return rc;
+}
+
+int rot_identity_parse(const char *s, size_t len, struct rot_identity *out)
+{
+	if (s == NULL || len != ROT_IDENTITY_HEX)
+		return -EINVAL;
+	if (hex_decode(s, len, out->bytes, sizeof(out->bytes)) != ROT_IDENTITY_LEN)
+		return -EINVAL;
+	if (memcmp(out->bytes, rot_identity_header, sizeof(rot_identity_header)) != 0)
+		return -EINVAL;
+	return 0;
+}
+
+int rot_identity_format(const struct rot_identity *id, char *out, size_t cap)
+{
+	int n = hex_encode(id->bytes, ROT_IDENTITY_LEN, out, cap);
+
+	return n < 0 ? n : 0;
+}
+
+uint32_t rot_identity_counter(const struct rot_identity *id)
+{
+	const uint8_t *b = id->bytes + 8;
+
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+void rot_identity_ref(const struct rot_identity *id, uint8_t out[ROT_REF_LEN])
+{
+	memcpy(out, id->bytes + 4, ROT_REF_LEN);
+}

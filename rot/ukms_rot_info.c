@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* ukms-rot inspect, devices and init. Each returns an enum rot_cli_exit. */
+#define LOG_MODULE "ukms-rot"
+#include "ukms_rot.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+#include "hex.h"
+#include "rot/platform.h"
+#include "rot/rot.h"
+
+static int emit_json(cJSON *doc)
+{
+	char *text = doc != NULL ? cJSON_PrintUnformatted(doc) : NULL;
+	int rc = text != NULL && printf("%s\n", text) > 0 ? ROT_CLI_OK : ROT_CLI_IO;
+
+	cJSON_free(text);
+	cJSON_Delete(doc);
+	return rc;
+}
+
+static int flush_out(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		rot_cli_err("write error on standard output");
+		return ROT_CLI_IO;
+	}
+	return rc;
+}
+
+static const char *flags_text(const struct platform_device *d, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s%s%s", d->psk_provisioning ? "psk" : "nopsk",
+		 d->sealed ? ",sealed" : ",unsealed", d->bootstrapped ? ",bootstrapped" : "");
+	return buf;
+}
+
+static void inspect_json(const struct rot_cli *c, const struct rot_identity *id,
+			 const struct platform_device *d, cJSON *o)
+{
+	char hex[2 * ROT_IDENTITY_LEN + 1];
+
+	cJSON_AddStringToObject(o, "identity", c->args[0]);
+	hex_encode(id->bytes, 4, hex, sizeof(hex));
+	cJSON_AddStringToObject(o, "header", hex);
+	hex_encode(id->bytes + 4, ROT_REF_LEN, hex, sizeof(hex));
+	cJSON_AddStringToObject(o, "ref", hex);
+	cJSON_AddNumberToObject(o, "counter", rot_identity_counter(id));
+	hex_encode(id->bytes + 12, ROT_TAG_LEN, hex, sizeof(hex));
+	cJSON_AddStringToObject(o, "tag", hex);
+	cJSON_AddBoolToObject(o, "resolved", d != NULL);
+	if (d == NULL)
+		return;
+	cJSON_AddStringToObject(o, "rot_uid", d->uid_hex);
+	cJSON_AddStringToObject(o, "imei", d->imei);
+	cJSON_AddStringToObject(o, "model", d->model);
+	cJSON_AddStringToObject(o, "account", d->account);
+	cJSON_AddBoolToObject(o, "psk_provisioning", d->psk_provisioning);
+	cJSON_AddBoolToObject(o, "sealed", d->sealed);
+	cJSON_AddBoolToObject(o, "bootstrapped", d->bootstrapped);
+}
+
+static void inspect_text(const struct rot_identity *id, const struct platform_device *d)
+{
+	char hex[2 * ROT_IDENTITY_LEN + 1], flags[64];
+
+	hex_encode(id->bytes, 4, hex, sizeof(hex));
+	printf("header:   %s\n", hex);
+	hex_encode(id->bytes + 4, ROT_REF_LEN, hex, sizeof(hex));
+	printf("ref:      %s\n", hex);
+	printf("counter:  %u\n", rot_identity_counter(id));
+	hex_encode(id->bytes + 12, ROT_TAG_LEN, hex, sizeof(hex));
+	printf("tag:      %s\n", hex);
+	if (d == NULL) {
+		printf("device:   unknown or forged identity\n");
+		return;
+	}
+	printf("device:   %s\nimei:     %s\nmodel:    %s\naccount:  %s\nflags:    %s\n", d->uid_hex,
+	       d->imei, d->model, d->account, flags_text(d, flags, sizeof(flags)));
+}
+
+int rot_cli_inspect(struct rot_cli *c)
+{
+	const struct platform_device *d = NULL;
+	struct rot_identity id;
+	const char *s = c->args[0];
+	int rc;
+
+	if (strlen(s) != ROT_IDENTITY_HEX || rot_identity_parse(s, strlen(s), &id) < 0) {
+		rot_cli_err("malformed identity: expected 28 hex characters starting 11010008 "
+			    "('%.64s')",
+			    s);
+		return ROT_CLI_USAGE;
+	}
+	rc = platform_resolve(c->p, &id, &d);
+	if (rc < 0 && rc != -ENOENT) {
+		rot_cli_err("resolution failed: %s", strerror(-rc));
+		return ROT_CLI_IO;
+	}
+	if (c->o.json) {
+		cJSON *o = cJSON_CreateObject();
+
+		inspect_json(c, &id, d, o);
+		if (emit_json(o) != ROT_CLI_OK)
+			return ROT_CLI_IO;
+	} else {
+		inspect_text(&id, d);
+	}
+	return flush_out(d != NULL ? ROT_CLI_OK : ROT_CLI_REFUSED);
+}
+
+int rot_cli_devices(struct rot_cli *c)
+{
+	size_t n = platform_device_count(c->p);
+	cJSON *arr = c->o.json ? cJSON_CreateArray() : NULL;
+	char flags[64];
+
+	if (!c->o.json)
+		printf("%-16s %-15s %-16s %-16s %s\n", "ROT_UID", "IMEI", "MODEL", "ACCOUNT",
+		       "FLAGS");
+	for (size_t i = 0; i < n; i++) {
+		const struct platform_device *d = platform_device_at(c->p, i);
+		cJSON *o;
+
+		if (!c->o.json) {
+			printf("%-16s %-15s %-16s %-16s %s\n", d->uid_hex, d->imei, d->model,
+			       d->account, flags_text(d, flags, sizeof(flags)));
+			continue;
+		}
+		o = cJSON_CreateObject();
+		cJSON_AddItemToArray(arr, o);
+		cJSON_AddStringToObject(o, "rot_uid", d->uid_hex);
+		cJSON_AddStringToObject(o, "imei", d->imei);
+		cJSON_AddStringToObject(o, "imsi", d->imsi);
+		cJSON_AddStringToObject(o, "iccid", d->iccid);
+		cJSON_AddStringToObject(o, "model", d->model);
+		cJSON_AddStringToObject(o, "account", d->account);
+		cJSON_AddBoolToObject(o, "psk_provisioning", d->psk_provisioning);
+		cJSON_AddBoolToObject(o, "sealed", d->sealed);
+		cJSON_AddBoolToObject(o, "bootstrapped", d->bootstrapped);
+	}
+	if (c->o.json && emit_json(arr) != ROT_CLI_OK)
+		return ROT_CLI_IO;
+	return flush_out(ROT_CLI_OK);
+}
+
+int rot_cli_init(struct rot_cli *c)
+{
+	const char *path = c->nargs > 0 ? c->args[0] : c->o.platform;
+	struct platform *p = NULL;
+	struct stat st;
+	int rc = ROT_CLI_IO, err;
+
+	if (path == NULL || (c->nargs > 0 && c->o.platform != NULL)) {
+		rot_cli_err("init: give the file once: ukms-rot init FILE");
+		return ROT_CLI_USAGE;
+	}
+	if (!c->o.force && lstat(path, &st) == 0) {
+		rot_cli_err("%s exists; not overwriting it (use --force)", path);
+		return ROT_CLI_REFUSED;
+	}
+	p = platform_generate();
+	if (p == NULL) {
+		rot_cli_err("cannot generate a platform");
+		goto out;
+	}
+	err = platform_save(p, path);
+	if (err < 0) {
+		rot_cli_err("%s: %s", path, strerror(-err));
+		goto out;
+	}
+	if (c->o.json)
+		rc = emit_json(cJSON_CreateString(path));
+	else
+		rc = printf("wrote %s (mode 0600): %zu devices, account \"%s\"\n", path,
+			    platform_device_count(p), platform_account_at(p, 0)->name) > 0
+			     ? ROT_CLI_OK
+			     : ROT_CLI_IO;
+	rc = flush_out(rc);
+out:
+	platform_destroy(p);
+	return rc;
+}
