@@ -106,9 +106,9 @@ struct at_cmd {
 	unsigned ops;                  /* allowed enum at_op bits */
 	const struct at_param *params; /* schema for AT_OP_SET (and basic commands) */
 	size_t n_params;
-	const char *test_reply;        /* fixed "=?" info line, or NULL to call the handler */
+	const char *test_reply; /* fixed "=?" info line, or NULL to call the handler */
 	at_handler_fn *handler;
-	const char *spec;              /* source: "u-blox AT manual +USOCR", "3GPP 27.007 8.2" */
+	const char *spec; /* source: "u-blox AT manual +USOCR", "3GPP 27.007 8.2" */
 };
 
 #define AT_PARAMS(p) (p), ARRAY_LEN(p)
@@ -125,16 +125,16 @@ typedef void at_output_fn(void *data, const uint8_t *bytes, size_t len);
 typedef void at_reset_fn(void *data, bool factory);
 
 struct at_engine_config {
-	struct loop *loop;                /* timers: data-prompt timeout */
+	struct loop *loop; /* timers: data-prompt timeout */
 	at_output_fn *output;
 	void *output_data;
-	void *ctx;                        /* returned by at_req_ctx() to handlers */
+	void *ctx; /* returned by at_req_ctx() to handlers */
 	const struct at_cmd_group *groups;
 	size_t n_groups;
 	const struct at_cme_text *cme_texts; /* extra verbose texts; may be NULL */
 	size_t n_cme_texts;
 	at_reset_fn *on_reset;
-	uint32_t data_timeout_ms;         /* data prompt: fewer bytes than announced -> error */
+	uint32_t data_timeout_ms; /* data prompt: fewer bytes than announced -> error */
 };
 
 /*
