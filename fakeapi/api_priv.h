@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internals shared by the fakeapi sources: error codes, the handler context, route tables and the
+ * snapshot machinery. Not used outside fakeapi/ (tests may include it).
+ */
+#ifndef FAKEAPI_API_PRIV_H
+#define FAKEAPI_API_PRIV_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "api.h"
+#include "compiler.h"
+#include "rot/platform.h"
+#include "token.h"
+
+/*
+ * Errors a handler reports. Handlers return 0, -API_ERR_* or -errno; api.c maps each of them to
+ * an HTTP status and an error code in one table (-errno becomes 500 internal_error).
+ */
+enum api_err {
+	API_ERR_BAD_JSON = 1000,
+	API_ERR_BAD_FIELD,
+	API_ERR_BAD_KEY_ID,
+	API_ERR_BAD_KEY_LENGTH,
+	API_ERR_BAD_CREDENTIALS,
+	API_ERR_NO_TOKEN,
+	API_ERR_BAD_TOKEN,
+	API_ERR_EXPIRED_TOKEN,
+	API_ERR_PROVISIONING_OFF,
+	API_ERR_KEY_NOT_FOUND,
+	API_ERR_NO_DEVICE,
+	API_ERR_NOT_FOUND,
+	API_ERR_METHOD,
+	API_ERR_CONFLICT,
+	API_ERR_READ_ONLY,
+	API_ERR_TOO_LARGE,
+	API_ERR_MEDIA_TYPE,
+	API_ERR_INTERNAL,
+};
+
+/* An immutable platform plus its token signer; shared by reference count. */
+struct snapshot {
+	atomic_uint refs;
+	struct platform *platform;
+	struct token_signer *signer;
+	bool builtin;
+};
+
+struct reply {
+	int status;    /* success status, 200 unless the handler says otherwise */
+	cJSON *body;   /* success body, owned */
+	bool secret;   /* body carries key material */
+	char msg[200]; /* error detail; "" means the code's default message */
+};
+
+struct ctx {
+	struct api *api;
+	struct snapshot *snap;
+	const struct api_request *req;
+	cJSON *json;                            /* parsed body (ROUTE_JSON routes), an object */
+	char param[72];                         /* path segment matched by '*' */
+	const struct platform_account *account; /* token owner (ROUTE_AUTH routes) */
+	struct reply *reply;
+};
+
+typedef int route_fn(struct ctx *c);
+
+enum route_flags {
+	ROUTE_JSON = 1u << 0, /* needs a JSON object body (415/413/400 checks) */
+	ROUTE_AUTH = 1u << 1, /* needs a valid AuthToken (401) */
+};
+
+struct route {
+	const char *method;
+	const char *path; /* '*' matches one non-empty path segment */
+	route_fn *fn;
+	unsigned flags;
+};
+
+/* routes.c */
+extern const struct route api_public_routes[];
+extern const size_t api_public_routes_len;
+extern const struct route api_admin_routes[];
+extern const size_t api_admin_routes_len;
+
+/* Handlers (h_auth.c, h_psk.c, h_admin.c). */
+int h_authenticate(struct ctx *c);
+int h_refresh(struct ctx *c);
+int h_getpsk(struct ctx *c);
+int h_healthz(struct ctx *c);
+int h_admin_list_devices(struct ctx *c);
+int h_admin_add_device(struct ctx *c);
+int h_admin_provisioning(struct ctx *c);
+int h_admin_add_account(struct ctx *c);
+
+/* Records an error detail for the response; returns -err for `return reply_fail(...)`. */
+int reply_fail(struct ctx *c, enum api_err err, const char *fmt, ...) ATTR_PRINTF(3, 4);
+/* Sets the success status and body (taken, even on failure). Returns 0 or -ENOMEM. */
+int reply_ok(struct ctx *c, int status, cJSON *body);
+
+/* Issues an AuthToken + RefreshToken pair for account into the reply. */
+int api_issue_tokens(struct ctx *c, const struct platform_account *acct);
+const struct api_config *api_get_config(const struct api *a);
+
+/*
+ * Snapshots. acquire/release are cheap and thread-safe. create takes ownership of p (even on
+ * failure). swap publishes s and drops the previous snapshot's reference.
+ */
+struct snapshot *api_snapshot_acquire(struct api *a);
+void api_snapshot_release(struct snapshot *s);
+struct snapshot *api_snapshot_create(struct platform *p, bool builtin);
+void api_snapshot_swap(struct api *a, struct snapshot *s);
+/* Serialises reloads and admin mutations (never held by the public routes). */
+void api_mutation_lock(struct api *a);
+void api_mutation_unlock(struct api *a);
+
+/* json.c: typed field access. Return 0, -ENOENT (absent) or -EINVAL (wrong type). */
+int json_get_string(const cJSON *obj, const char *name, const char **out);
+int json_get_bool(const cJSON *obj, const char *name, bool *out);
+/* Copies a string field into out (cap bytes incl. NUL); -ENOSPC if too long. */
+int json_copy_string(const cJSON *obj, const char *name, char *out, size_t cap);
+/* Sets valuestring bytes of every string in the tree to zero (before cJSON_Delete). */
+void json_wipe(cJSON *node);
+
+#endif /* FAKEAPI_API_PRIV_H */

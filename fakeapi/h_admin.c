@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Admin endpoints (loopback listener only): list and add devices, switch PSK provisioning,
+ * add accounts. A mutation works on a copy of the current platform, saves it atomically
+ * (platform_save: temp file, fsync, rename, mode 0600) and only then swaps it in, so the file
+ * and the served platform never disagree. The built-in platform is read-only (409).
+ */
+#include "api_priv.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "hex.h"
+
+#define LOG_MODULE "admin"
+#include "log.h"
+
+typedef int mutate_fn(struct ctx *c, struct platform *p, void *arg);
+
+static struct platform *platform_copy(const struct platform *p)
+{
+	char err[160];
+	char *text = platform_format(p);
+	struct platform *copy = NULL;
+
+	if (text == NULL)
+		return NULL;
+	copy = platform_parse(text, strlen(text), err, sizeof(err));
+	if (copy == NULL)
+		log_error("cannot re-parse the platform: %s", err);
+	OPENSSL_cleanse(text, strlen(text));
+	free(text);
+	return copy;
+}
+
+static int mutate(struct ctx *c, mutate_fn *fn, void *arg)
+{
+	const char *path = api_get_config(c->api)->platform_path;
+	struct snapshot *cur = NULL, *next = NULL;
+	struct platform *copy = NULL;
+	int rc;
+
+	if (path == NULL)
+		return reply_fail(c, API_ERR_READ_ONLY, NULL);
+	api_mutation_lock(c->api);
+	cur = api_snapshot_acquire(c->api); /* the latest one, not the request's */
+	copy = platform_copy(cur->platform);
+	rc = copy ? fn(c, copy, arg) : -ENOMEM;
+	if (rc < 0)
+		goto out;
+	rc = platform_save(copy, path);
+	if (rc < 0) {
+		log_error("cannot save %s: %s", path, strerror(-rc));
+		goto out;
+	}
+	next = api_snapshot_create(copy, false);
+	copy = NULL;
+	if (next == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	api_snapshot_swap(c->api, next);
+	log_info("platform saved to %s", path);
+out:
+	platform_destroy(copy);
+	api_snapshot_release(cur);
+	api_mutation_unlock(c->api);
+	return rc;
+}
+
+static cJSON *device_json(const struct platform_device *d)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (!cJSON_AddStringToObject(o, "rot_uid", d->uid_hex) ||
+	    !cJSON_AddStringToObject(o, "imei", d->imei) ||
+	    !cJSON_AddStringToObject(o, "imsi", d->imsi) ||
+	    !cJSON_AddStringToObject(o, "iccid", d->iccid) ||
+	    !cJSON_AddStringToObject(o, "model", d->model) ||
+	    !cJSON_AddStringToObject(o, "account", d->account) ||
+	    !cJSON_AddBoolToObject(o, "psk_provisioning", d->psk_provisioning) ||
+	    !cJSON_AddBoolToObject(o, "sealed", d->sealed) ||
+	    !cJSON_AddBoolToObject(o, "bootstrapped", d->bootstrapped)) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* {"device": {...}} with the given status. */
+static int reply_device(struct ctx *c, int status, const struct platform_device *d)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *dev = device_json(d);
+
+	if (o == NULL || dev == NULL || !cJSON_AddItemToObject(o, "device", dev)) {
+		cJSON_Delete(dev);
+		cJSON_Delete(o);
+		return -ENOMEM;
+	}
+	return reply_ok(c, status, o);
+}
+
+int h_admin_list_devices(struct ctx *c)
+{
+	const struct platform *p = c->snap->platform;
+	cJSON *o = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(o, "devices");
+
+	if (arr == NULL)
+		goto fail;
+	for (size_t i = 0; i < platform_device_count(p); i++) {
+		cJSON *d = device_json(platform_device_at(p, i));
+
+		if (d == NULL || !cJSON_AddItemToArray(arr, d)) {
+			cJSON_Delete(d);
+			goto fail;
+		}
+	}
+	return reply_ok(c, 200, o);
+fail:
+	cJSON_Delete(o);
+	return -ENOMEM;
+}
+
+/* Maps a platform_add_* / platform_set_* result; err is platform's message for -EINVAL. */
+static int mutation_error(struct ctx *c, int rc, const char *err)
+{
+	if (rc == -EINVAL || rc == -ENOENT)
+		return reply_fail(c, API_ERR_BAD_FIELD, "%s", err[0] ? err : "invalid object");
+	if (rc == -EEXIST)
+		return reply_fail(c, API_ERR_CONFLICT, "%s", err[0] ? err : "already exists");
+	return rc;
+}
+
+static const struct {
+	const char *name;
+	size_t offset;
+	size_t size;
+} device_strings[] = {
+	{ "imei", offsetof(struct platform_device, imei),
+	  sizeof(((struct platform_device *)0)->imei) },
+	{ "imsi", offsetof(struct platform_device, imsi),
+	  sizeof(((struct platform_device *)0)->imsi) },
+	{ "iccid", offsetof(struct platform_device, iccid),
+	  sizeof(((struct platform_device *)0)->iccid) },
+	{ "model", offsetof(struct platform_device, model),
+	  sizeof(((struct platform_device *)0)->model) },
+	{ "account", offsetof(struct platform_device, account),
+	  sizeof(((struct platform_device *)0)->account) },
+};
+
+static const struct {
+	const char *name;
+	size_t offset;
+} device_bools[] = {
+	{ "psk_provisioning", offsetof(struct platform_device, psk_provisioning) },
+	{ "sealed", offsetof(struct platform_device, sealed) },
+	{ "bootstrapped", offsetof(struct platform_device, bootstrapped) },
+};
+
+static int device_from_json(struct ctx *c, struct platform_device *d)
+{
+	const char *uid = NULL;
+	int rc;
+
+	*d = (struct platform_device){ .psk_provisioning = true,
+				       .sealed = true,
+				       .bootstrapped = true };
+	if (json_get_string(c->json, "rot_uid", &uid) < 0 || strlen(uid) != 2 * ROT_UID_LEN ||
+	    hex_decode(uid, strlen(uid), d->uid, sizeof(d->uid)) != ROT_UID_LEN)
+		return reply_fail(c, API_ERR_BAD_FIELD, "rot_uid: expected 16 hex characters");
+	hex_encode(d->uid, sizeof(d->uid), d->uid_hex, sizeof(d->uid_hex));
+	for (size_t i = 0; i < ARRAY_LEN(device_strings); i++) {
+		rc = json_copy_string(c->json, device_strings[i].name,
+				      (char *)d + device_strings[i].offset, device_strings[i].size);
+		if (rc < 0)
+			return reply_fail(c, API_ERR_BAD_FIELD,
+					  "%s: required string (at most %zu characters)",
+					  device_strings[i].name, device_strings[i].size - 1);
+	}
+	for (size_t i = 0; i < ARRAY_LEN(device_bools); i++) {
+		rc = json_get_bool(c->json, device_bools[i].name,
+				   (bool *)((char *)d + device_bools[i].offset));
+		if (rc == -EINVAL)
+			return reply_fail(c, API_ERR_BAD_FIELD, "%s: must be true or false",
+					  device_bools[i].name);
+	}
+	return 0;
+}
+
+static int do_add_device(struct ctx *c, struct platform *p, void *arg)
+{
+	const struct platform_device *d = arg;
+	char err[160] = "";
+	int rc = platform_add_device(p, d, err, sizeof(err));
+
+	if (rc < 0)
+		return mutation_error(c, rc, err);
+	return reply_device(c, 201, platform_find_uid(p, d->uid));
+}
+
+int h_admin_add_device(struct ctx *c)
+{
+	struct platform_device d;
+	int rc = device_from_json(c, &d);
+
+	return rc < 0 ? rc : mutate(c, do_add_device, &d);
+}
+
+struct prov_arg {
+	uint8_t uid[ROT_UID_LEN];
+	bool on;
+};
+
+static int do_provisioning(struct ctx *c, struct platform *p, void *arg)
+{
+	const struct prov_arg *a = arg;
+	int rc = platform_set_provisioning(p, a->uid, a->on);
+
+	if (rc == -ENOENT)
+		return reply_fail(c, API_ERR_NO_DEVICE, "no device with rot_uid %s", c->param);
+	if (rc < 0)
+		return mutation_error(c, rc, "");
+	return reply_device(c, 200, platform_find_uid(p, a->uid));
+}
+
+int h_admin_provisioning(struct ctx *c)
+{
+	struct prov_arg a;
+
+	if (strlen(c->param) != 2 * ROT_UID_LEN ||
+	    hex_decode(c->param, strlen(c->param), a.uid, sizeof(a.uid)) != ROT_UID_LEN)
+		return reply_fail(c, API_ERR_NO_DEVICE,
+				  "the path needs a rot_uid of 16 hex characters");
+	if (json_get_bool(c->json, "enabled", &a.on) < 0)
+		return reply_fail(c, API_ERR_BAD_FIELD, "enabled: required, true or false");
+	return mutate(c, do_provisioning, &a);
+}
+
+static int do_add_account(struct ctx *c, struct platform *p, void *arg)
+{
+	const struct platform_account *a = arg;
+	char err[160] = "";
+	cJSON *o = cJSON_CreateObject();
+	cJSON *acct = cJSON_AddObjectToObject(o, "account");
+	int rc = platform_add_account(p, a, err, sizeof(err));
+
+	if (rc < 0) {
+		cJSON_Delete(o);
+		return mutation_error(c, rc, err);
+	}
+	if (!cJSON_AddStringToObject(acct, "name", a->name) ||
+	    !cJSON_AddStringToObject(acct, "api_key", a->api_key)) {
+		cJSON_Delete(o);
+		return -ENOMEM;
+	}
+	return reply_ok(c, 201, o);
+}
+
+int h_admin_add_account(struct ctx *c)
+{
+	static const char *const names[] = { "name", "api_key", "api_secret" };
+	struct platform_account a = { .name = "" };
+	char *dst[] = { a.name, a.api_key, a.api_secret };
+	const size_t caps[] = { sizeof(a.name), sizeof(a.api_key), sizeof(a.api_secret) };
+	int rc = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(names) && rc == 0; i++)
+		if (json_copy_string(c->json, names[i], dst[i], caps[i]) < 0)
+			rc = reply_fail(c, API_ERR_BAD_FIELD,
+					"%s: required string (at most %zu characters)", names[i],
+					caps[i] - 1);
+	if (rc == 0)
+		rc = mutate(c, do_add_account, &a);
+	OPENSSL_cleanse(&a, sizeof(a));
+	return rc;
+}
