@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "sock_errno.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "compiler.h"
+
+static const struct {
+	int host;
+	int ublox;
+	const char *name;
+} map[] = {
+	{ 0, SOCK_UERR_NONE, "none" },
+	{ EPERM, SOCK_UERR_EPERM, "EPERM" },
+	{ ENOENT, SOCK_UERR_ENOENT, "ENOENT" },
+	{ EIO, SOCK_UERR_EIO, "EIO" },
+	{ EBADF, SOCK_UERR_EBADF, "EBADF" },
+	{ EAGAIN, SOCK_UERR_EAGAIN, "EAGAIN" },
+	{ ENOMEM, SOCK_UERR_ENOMEM, "ENOMEM" },
+	{ EACCES, SOCK_UERR_EACCES, "EACCES" },
+	{ EINVAL, SOCK_UERR_EINVAL, "EINVAL" },
+	{ EMFILE, SOCK_UERR_EMFILE, "EMFILE" },
+	{ EPIPE, SOCK_UERR_EPIPE, "EPIPE" },
+	{ EMSGSIZE, SOCK_UERR_EMSGSIZE, "EMSGSIZE" },
+	{ EPROTONOSUPPORT, SOCK_UERR_EPROTONOSUPPORT, "EPROTONOSUPPORT" },
+	{ EOPNOTSUPP, SOCK_UERR_EOPNOTSUPP, "EOPNOTSUPP" },
+	{ EADDRINUSE, SOCK_UERR_EADDRINUSE, "EADDRINUSE" },
+	{ EADDRNOTAVAIL, SOCK_UERR_EADDRNOTAVAIL, "EADDRNOTAVAIL" },
+	{ ENETDOWN, SOCK_UERR_ENETDOWN, "ENETDOWN" },
+	{ ENETUNREACH, SOCK_UERR_ENETUNREACH, "ENETUNREACH" },
+	{ ECONNABORTED, SOCK_UERR_ECONNABORTED, "ECONNABORTED" },
+	{ ECONNRESET, SOCK_UERR_ECONNRESET, "ECONNRESET" },
+	{ ENOBUFS, SOCK_UERR_ENOBUFS, "ENOBUFS" },
+	{ EISCONN, SOCK_UERR_EISCONN, "EISCONN" },
+	{ ENOTCONN, SOCK_UERR_ENOTCONN, "ENOTCONN" },
+	{ ETIMEDOUT, SOCK_UERR_ETIMEDOUT, "ETIMEDOUT" },
+	{ ECONNREFUSED, SOCK_UERR_ECONNREFUSED, "ECONNREFUSED" },
+	{ EHOSTUNREACH, SOCK_UERR_EHOSTUNREACH, "EHOSTUNREACH" },
+	{ EALREADY, SOCK_UERR_EALREADY, "EALREADY" },
+	{ EINPROGRESS, SOCK_UERR_EINPROGRESS, "EINPROGRESS" },
+};
+
+int sock_errno_to_ublox(int err)
+{
+	err = abs(err);
+	for (size_t i = 0; i < ARRAY_LEN(map); i++)
+		if (map[i].host == err)
+			return map[i].ublox;
+	return SOCK_UERR_EIO;
+}
+
+const char *sock_errno_name(int ublox)
+{
+	for (size_t i = 0; i < ARRAY_LEN(map); i++)
+		if (map[i].ublox == ublox)
+			return map[i].name;
+	return "E?";
+}

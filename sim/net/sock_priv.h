@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Internals shared by sock.c and sock_ctl.c only. */
+#ifndef SIM_NET_SOCK_PRIV_H
+#define SIM_NET_SOCK_PRIV_H
+
+#include <netinet/in.h>
+
+#include "buf.h"
+#include "pcap.h"
+#include "sock.h"
+
+struct loop_source;
+struct sock_tls;
+
+#define SOCK_OPT_COUNT 9
+#define SOCK_EVQ_LEN   64
+
+struct dgram {
+	struct dgram *next;
+	struct sockaddr_in from;
+	size_t len, off;
+	uint8_t data[];
+};
+
+struct slot {
+	struct sock_table *t;
+	int id;
+	enum sock_state state;
+	enum sock_proto proto;
+	int fd;
+	uint16_t local_port; /* requested at +USOCR (0: ephemeral) */
+	struct loop_source *src;
+	struct loop_source *timer; /* connect/handshake deadline */
+	struct loop_source *dtls_timer;
+	uint64_t deadline;
+	bool secure;
+	int profile;
+	struct sock_tls *tls;
+	bool handshaking;
+	struct sockaddr_in peer;
+	bool has_peer;
+	struct buf rx; /* TCP plaintext */
+	struct dgram *dq_head, *dq_tail;
+	size_t dq_bytes;
+	struct buf tx; /* TCP plaintext not yet taken by the host socket / TLS */
+	bool rx_eof;
+	unsigned want; /* extra poll events wanted by TLS */
+	uint64_t bytes_sent, bytes_recv;
+	int last_err;
+	char reason[160];
+	struct pcap_flow flow;
+	bool opt_set[SOCK_OPT_COUNT];
+	int opt_val[SOCK_OPT_COUNT][2];
+};
+
+struct pending_ev {
+	struct sock_event ev;
+};
+
+struct sock_table {
+	struct loop *loop;
+	unsigned max, max_secure;
+	unsigned timeout_ms;
+	struct slot *slots;
+	sock_event_fn *ev_fn;
+	void *ev_data;
+	const struct secprof_store *profiles;
+	const struct credstore *creds;
+	secprof_psk_gen_fn *psk_gen;
+	void *psk_data;
+	struct pcap_writer *pcap;
+	int last_err;
+	struct pending_ev evq[SOCK_EVQ_LEN];
+	unsigned evq_head, evq_len;
+	struct loop_source *ev_timer;
+};
+
+/* sock.c */
+struct slot *sock_slot(const struct sock_table *t, int id);
+int sock_fail(struct sock_table *t, struct slot *s, int err);
+void sock_addr_str(const struct sockaddr_in *a, char ip[SOCK_IP_MAX], uint16_t *port);
+
+/* sock_ctl.c: applies the stored options to a fresh host socket. */
+int sock_opts_apply(struct slot *s);
+
+#endif /* SIM_NET_SOCK_PRIV_H */
