@@ -57,8 +57,7 @@ enum at_rc at_sreg_run(struct at_req *req, struct at_span reg, enum at_op op, st
 		return at_fail(req, AT_CME_OPERATION_NOT_SUPPORTED);
 	if (op == AT_OP_READ)
 		return at_reply(req, "%03ld", e->set.s[r->num]) < 0 ? AT_RC_ERROR : AT_RC_OK;
-	/* V.250 §5.3.2: an omitted value is 0 */
-	if (val.len > 0 && at_parse_long(val, false, &v) < 0)
+	if (at_parse_long(val, false, &v) < 0)
 		return at_fail(req, AT_CME_INCORRECT_PARAMETERS);
 	if (v < r->min || v > r->max)
 		return at_fail(req, AT_CME_INCORRECT_PARAMETERS);

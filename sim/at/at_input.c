@@ -17,10 +17,10 @@ static bool is_upper_or_lower(uint8_t c, char upper)
 	return c == (uint8_t)upper || c == (uint8_t)(upper + ('a' - 'A'));
 }
 
-/* Outside a line only text is echoed; NUL and other binary noise vanish silently. */
+/* Outside a line only text is echoed; NUL, LF and other binary noise vanish silently. */
 static void echo_hunt(struct at_engine *e, uint8_t c)
 {
-	if ((c >= 0x20 && c < 0x7f) || c == '\r' || c == '\n' || c == (uint8_t)e->set.s[3])
+	if ((c >= 0x20 && c < 0x7f) || c == (uint8_t)e->set.s[3])
 		at_out_echo(e, c);
 }
 
@@ -74,14 +74,15 @@ static bool is_garbage(uint8_t c)
 
 static void feed_line(struct at_engine *e, uint8_t c)
 {
-	at_out_echo(e, c);
+	if (c != '\n' || e->set.s[3] == '\n')
+		at_out_echo(e, c);
 	if (c == (uint8_t)e->set.s[3]) {
 		end_line(e);
 	} else if (c == (uint8_t)e->set.s[5]) {
 		if (e->line_len > 0)
 			e->line_len--; /* the "AT" itself is never deleted */
 	} else if (c == '\n') {
-		/* a stray LF (host sent CR LF) is ignored */
+		/* a stray LF (host sent CR LF) is ignored and not echoed */
 	} else if (e->line_len == AT_LINE_MAX) {
 		log_warn("command line longer than %d bytes: discarded", AT_LINE_MAX);
 		e->state = AT_ST_SWALLOW;

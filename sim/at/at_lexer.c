@@ -104,6 +104,10 @@ static int lex_sreg(char *line, size_t len, size_t *pos, struct at_lex_cmd *out)
 	rc = lex_op(line, len, pos, out, false);
 	if (rc == 0 && out->op != AT_OP_READ && out->op != AT_OP_SET)
 		return -EINVAL;
+	/* V.250 lets "S3=" mean 0; a typo would then make NUL the line end, so a value is required
+	 */
+	if (rc == 0 && out->op == AT_OP_SET && out->args.len == 0)
+		return -EINVAL;
 	return rc;
 }
 

@@ -58,6 +58,7 @@ static const struct {
 	{ "s5=8E0", 0, "S5S[8] EX[0]" },
 	{ "S3", -EINVAL, NULL },
 	{ "S3=?", -EINVAL, NULL },
+	{ "S3=", -EINVAL, NULL }, /* value required (deviation from V.250, see docs) */
 	{ "+CMEE=2", 0, "+CMEES[2]" },
 	{ "+cmee?", 0, "+CMEER[]" },
 	{ "+CMEE=?", 0, "+CMEET[]" },
