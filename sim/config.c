@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler.h"
+#include "persona.h"
+#include "ukms_config.h"
+
+enum opt_id {
+	OPT_MODEL = 'm',
+	OPT_PLATFORM = 'p',
+	OPT_DEVICE = 'd',
+	OPT_LINK = 'l',
+	OPT_HELP = 'h',
+	OPT_VERSION = 'V',
+	OPT_HEADLESS = 256,
+	OPT_LOG_LEVEL,
+	OPT_LOG_FILE,
+	OPT_REG_DELAY,
+	OPT_STATE_DIR,
+	OPT_EPHEMERAL,
+};
+
+static const struct option long_opts[] = {
+	{ "model", required_argument, NULL, OPT_MODEL },
+	{ "platform", required_argument, NULL, OPT_PLATFORM },
+	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "link", required_argument, NULL, OPT_LINK },
+	{ "headless", no_argument, NULL, OPT_HEADLESS },
+	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
+	{ "reg-delay-ms", required_argument, NULL, OPT_REG_DELAY },
+	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "ephemeral", no_argument, NULL, OPT_EPHEMERAL },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+void config_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: ukms-sim [OPTION]...\n"
+		"Emulated u-blox cellular module with a Root of Trust, on a pseudo-terminal.\n\n"
+		"  -m, --model NAME       module persona (default " PERSONA_DEFAULT ")\n"
+		"  -p, --platform FILE    platform file (default: built-in demo platform)\n"
+		"  -d, --device UID|IMEI  device of the platform to emulate\n"
+		"  -l, --link PATH        stable symlink to the pseudo-terminal\n"
+		"      --headless         no console even on a terminal\n"
+		"      --log-level LEVEL  error, warn, info (default), debug, trace\n"
+		"      --log-file FILE    log to FILE instead of stderr\n"
+		"      --reg-delay-ms N   simulated registration delay (default 2000)\n"
+		"      --state-dir DIR    directory for persistent module state\n"
+		"      --ephemeral        keep no state on disk\n"
+		"  -h, --help             this text\n"
+		"  -V, --version          version\n\n"
+		"Models:");
+	for (size_t i = 0; i < persona_count(); i++)
+		fprintf(out, " %s", persona_at(i)->model);
+	fprintf(out, "\n");
+}
+
+static int parse_u32(const char *s, uint32_t *out)
+{
+	char *end = NULL;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v > UINT32_MAX)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int apply(struct modem_config *cfg, int opt, const char *arg, char *err, size_t errlen)
+{
+	switch (opt) {
+	case OPT_MODEL:
+		if (persona_find(arg) == NULL) {
+			snprintf(err, errlen, "unknown model '%s' (see --help)", arg);
+			return -EINVAL;
+		}
+		cfg->model = persona_find(arg)->model;
+		return 0;
+	case OPT_PLATFORM:
+		cfg->platform_path = arg;
+		return 0;
+	case OPT_DEVICE:
+		cfg->device = arg;
+		return 0;
+	case OPT_LINK:
+		cfg->link = arg;
+		return 0;
+	case OPT_HEADLESS:
+		cfg->headless = true;
+		return 0;
+	case OPT_LOG_FILE:
+		cfg->log_file = arg;
+		return 0;
+	case OPT_STATE_DIR:
+		cfg->state_dir = arg;
+		return 0;
+	case OPT_EPHEMERAL:
+		cfg->ephemeral = true;
+		return 0;
+	case OPT_LOG_LEVEL:
+		if (log_level_parse(arg, &cfg->log_level) == 0)
+			return 0;
+		snprintf(err, errlen, "bad --log-level '%s'", arg);
+		return -EINVAL;
+	case OPT_REG_DELAY:
+		if (parse_u32(arg, &cfg->reg_delay_ms) == 0)
+			return 0;
+		snprintf(err, errlen, "bad --reg-delay-ms '%s'", arg);
+		return -EINVAL;
+	default:
+		snprintf(err, errlen, "bad option (see --help)");
+		return -EINVAL;
+	}
+}
+
+int config_parse(struct modem_config *cfg, int argc, char **argv, FILE *out, char *err,
+		 size_t errlen)
+{
+	int opt;
+
+	*cfg = (struct modem_config){ .log_level = LOG_LEVEL_INFO,
+				      .reg_delay_ms = CONFIG_REG_DELAY_DEFAULT };
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "m:p:d:l:hV", long_opts, NULL)) != -1) {
+		int rc;
+
+		if (opt == OPT_HELP) {
+			config_usage(out);
+			return CONFIG_EXIT;
+		}
+		if (opt == OPT_VERSION) {
+			fprintf(out, "ukms-sim %s\n", UKMS_VERSION);
+			return CONFIG_EXIT;
+		}
+		rc = apply(cfg, opt, optarg, err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+		return -EINVAL;
+	}
+	if (cfg->state_dir != NULL && cfg->ephemeral) {
+		snprintf(err, errlen, "--state-dir and --ephemeral exclude each other");
+		return -EINVAL;
+	}
+	return CONFIG_RUN;
+}

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#define LOG_MODULE "console"
+#include "console.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "at_engine.h"
+#include "buf.h"
+#include "compiler.h"
+#include "log.h"
+#include "loop.h"
+#include "modem.h"
+#include "netsim.h"
+#include "pty.h"
+
+#define PROMPT       "ukms> "
+#define HISTORY_FILE ".ukms_sim_history"
+#define HISTORY_MAX  1000
+
+struct console {
+	struct modem *m;
+	struct loop *loop;
+	struct loop_source *src;
+	struct buf pending; /* partial output line of the console channel */
+	uint64_t t0;
+	bool trace;
+	char *history;
+	size_t complete_next; /* readline generator state */
+};
+
+typedef void console_cmd_fn(struct console *c, const char *arg);
+
+struct console_cmd {
+	const char *name;
+	const char *usage;
+	console_cmd_fn *fn;
+};
+
+/* readline's callbacks carry no user pointer: the one console of the process. */
+static struct console *the_console;
+
+/* Prints a line above the prompt without disturbing what the user is typing. */
+static void print_line(const char *fmt, ...) ATTR_PRINTF(1, 2);
+static void print_line(const char *fmt, ...)
+{
+	char *saved = rl_copy_text(0, rl_end);
+	int point = rl_point;
+	va_list ap;
+
+	rl_save_prompt();
+	rl_replace_line("", 0);
+	rl_redisplay();
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+	rl_restore_prompt();
+	rl_replace_line(saved != NULL ? saved : "", 0);
+	rl_point = point;
+	rl_redisplay();
+	free(saved);
+}
+
+/* Output of the console AT channel: framing CR/LF stripped, one printed line per text line. */
+static void handle_output(void *data, const uint8_t *bytes, size_t len)
+{
+	struct console *c = data;
+
+	for (size_t i = 0; i < len; i++) {
+		if (bytes[i] == '\r')
+			continue;
+		if (bytes[i] != '\n') {
+			buf_append(&c->pending, &bytes[i], 1);
+			continue;
+		}
+		if (c->pending.len > 0)
+			print_line("%s", buf_cstr(&c->pending));
+		buf_reset(&c->pending);
+	}
+}
+
+/* Escapes bytes for the trace: printable as is, CR/LF as \r \n, others as \xNN. */
+static void escape(const uint8_t *bytes, size_t len, struct buf *out)
+{
+	for (size_t i = 0; i < len; i++) {
+		uint8_t ch = bytes[i];
+
+		if (ch == '\r')
+			buf_appendf(out, "\\r");
+		else if (ch == '\n')
+			buf_appendf(out, "\\n");
+		else if (ch == '\\')
+			buf_appendf(out, "\\\\");
+		else if (isprint(ch))
+			buf_append(out, &ch, 1);
+		else
+			buf_appendf(out, "\\x%02X", ch);
+	}
+}
+
+static void handle_trace(void *data, bool to_host, const uint8_t *bytes, size_t len)
+{
+	struct console *c = data;
+	uint64_t t = loop_now_ms(c->loop) - c->t0;
+	struct buf b;
+
+	buf_init(&b, 4 * len + 64);
+	escape(bytes, len, &b);
+	print_line("[%6llu.%03llu] %s %s", (unsigned long long)(t / 1000),
+		   (unsigned long long)(t % 1000), to_host ? "<<" : ">>", buf_cstr(&b));
+	buf_finish(&b);
+}
+
+static void cmd_help(struct console *c, const char *arg);
+
+static void cmd_status(struct console *c, const char *arg)
+{
+	char text[2048];
+
+	if (modem_status(c->m, text, sizeof(text)) >= 0)
+		print_line("%s", text);
+}
+
+static void cmd_trace(struct console *c, const char *arg)
+{
+	if (strcasecmp(arg, "on") == 0)
+		c->trace = true;
+	else if (strcasecmp(arg, "off") == 0)
+		c->trace = false;
+	else {
+		print_line("usage: :trace on|off");
+		return;
+	}
+	pty_set_trace(c->m->pty, c->trace ? handle_trace : NULL, c);
+	print_line("trace %s", c->trace ? "on" : "off");
+}
+
+static void cmd_urc(struct console *c, const char *arg)
+{
+	if (*arg == '\0' || modem_urc(c->m, NULL, "%s", arg) < 0)
+		print_line("usage: :urc TEXT (URC queue full?)");
+}
+
+static void cmd_detach(struct console *c, const char *arg)
+{
+	netsim_set_coverage(c->m->net, false);
+	print_line("network: coverage lost");
+}
+
+static void cmd_attach(struct console *c, const char *arg)
+{
+	netsim_set_coverage(c->m->net, true);
+	print_line("network: coverage back");
+}
+
+static void cmd_reboot(struct console *c, const char *arg)
+{
+	modem_reboot(c->m);
+}
+
+static void cmd_quit(struct console *c, const char *arg)
+{
+	loop_quit(c->loop);
+}
+
+static const struct console_cmd console_cmds[] = {
+	{ ":help", ":help", cmd_help },
+	{ ":status", ":status                 persona, device, network state", cmd_status },
+	{ ":trace", ":trace on|off           show pty traffic with timestamps", cmd_trace },
+	{ ":urc", ":urc TEXT               send TEXT as an unsolicited line", cmd_urc },
+	{ ":detach", ":detach                 network side: coverage lost", cmd_detach },
+	{ ":attach", ":attach                 network side: coverage back", cmd_attach },
+	{ ":reboot", ":reboot                 silent reset (also powers on after +CPWROFF)",
+	  cmd_reboot },
+	{ ":quit", ":quit                   exit ukms-sim", cmd_quit },
+};
+
+static void cmd_help(struct console *c, const char *arg)
+{
+	print_line("AT commands go to the same modem as the pty (Tab completes names).");
+	for (size_t i = 0; i < ARRAY_LEN(console_cmds); i++)
+		print_line("  %s", console_cmds[i].usage);
+}
+
+static void run_console_cmd(struct console *c, char *line)
+{
+	char *arg = line + strcspn(line, " \t");
+
+	if (*arg != '\0')
+		*arg++ = '\0';
+	arg += strspn(arg, " \t");
+	for (size_t i = 0; i < ARRAY_LEN(console_cmds); i++) {
+		if (strcasecmp(console_cmds[i].name, line) == 0) {
+			console_cmds[i].fn(c, arg);
+			return;
+		}
+	}
+	print_line("unknown console command %s (:help)", line);
+}
+
+static void handle_line(char *line)
+{
+	struct console *c = the_console;
+
+	if (line == NULL) { /* Ctrl-D */
+		loop_quit(c->loop);
+		return;
+	}
+	if (*line != '\0')
+		add_history(line);
+	if (line[0] == ':')
+		run_console_cmd(c, line);
+	else if (line[0] != '\0')
+		modem_console_input(c->m, line);
+	free(line);
+}
+
+static char *complete_name(const char *text, int state)
+{
+	struct console *c = the_console;
+	struct at_engine *e = c->m->console_at;
+	size_t len = strlen(text);
+
+	if (state == 0)
+		c->complete_next = 0;
+	while (c->complete_next < at_engine_command_count(e) + ARRAY_LEN(console_cmds)) {
+		size_t i = c->complete_next++;
+		char cand[64];
+
+		if (i < ARRAY_LEN(console_cmds))
+			snprintf(cand, sizeof(cand), "%s", console_cmds[i].name);
+		else
+			snprintf(cand, sizeof(cand), "AT%s",
+				 at_engine_command_name(e, i - ARRAY_LEN(console_cmds)));
+		if (strncasecmp(cand, text, len) == 0)
+			return strdup(cand);
+	}
+	return NULL;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+	(void)end;
+	rl_attempted_completion_over = 1;
+	return start == 0 ? rl_completion_matches(text, complete_name) : NULL;
+}
+
+static void handle_stdin(void *data, int fd, unsigned revents)
+{
+	(void)data;
+	(void)fd;
+	(void)revents;
+	rl_callback_read_char();
+}
+
+static char *history_path(void)
+{
+	const char *home = getenv("HOME");
+	char *path = NULL;
+
+	if (home == NULL || asprintf(&path, "%s/%s", home, HISTORY_FILE) < 0)
+		return NULL;
+	return path;
+}
+
+struct console *console_create(struct modem *m, struct loop *loop)
+{
+	struct console *c;
+
+	if (the_console != NULL)
+		return NULL;
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return NULL;
+	c->m = m;
+	c->loop = loop;
+	c->t0 = loop_now_ms(loop);
+	buf_init(&c->pending, 4 * 1024);
+	if (modem_attach_console(m, handle_output, c) < 0)
+		goto fail;
+	c->src = loop_add_fd(loop, STDIN_FILENO, POLLIN, handle_stdin, c);
+	if (c->src == NULL)
+		goto fail;
+	the_console = c;
+	c->history = history_path();
+	using_history();
+	stifle_history(HISTORY_MAX);
+	if (c->history != NULL)
+		read_history(c->history);
+	rl_readline_name = "ukms-sim";
+	rl_attempted_completion_function = complete;
+	rl_callback_handler_install(PROMPT, handle_line);
+	return c;
+fail:
+	log_error("cannot start the console");
+	console_destroy(c);
+	return NULL;
+}
+
+void console_destroy(struct console *c)
+{
+	if (c == NULL)
+		return;
+	if (the_console == c) {
+		rl_callback_handler_remove();
+		fputc('\n', stdout);
+		if (c->history != NULL && write_history(c->history) != 0)
+			log_debug("cannot write %s", c->history);
+		the_console = NULL;
+	}
+	pty_set_trace(c->m->pty, NULL, NULL);
+	modem_detach_console(c->m);
+	loop_remove(c->loop, c->src);
+	buf_finish(&c->pending);
+	free(c->history);
+	free(c);
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* ukms-sim: options -> modem -> one loop until SIGINT/SIGTERM, :quit or Ctrl-D. */
+#define LOG_MODULE "main"
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "console.h"
+#include "log.h"
+#include "loop.h"
+#include "modem.h"
+#include "pty.h"
+
+enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+struct app {
+	struct modem_config cfg;
+	struct loop *loop;
+	struct modem *modem;
+	struct console *console;
+	FILE *log_file;
+	int sfd;
+};
+
+static void handle_signal(void *data, int fd, unsigned revents)
+{
+	struct app *app = data;
+	struct signalfd_siginfo si;
+
+	(void)revents;
+	if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		log_info("signal %u: exiting", si.ssi_signo);
+	loop_quit(app->loop);
+}
+
+static int setup_signals(struct app *app)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	app->sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (app->sfd < 0)
+		return -errno;
+	return loop_add_fd(app->loop, app->sfd, POLLIN, handle_signal, app) != NULL ? 0 : -ENOMEM;
+}
+
+static int setup_log(struct app *app)
+{
+	log_set_program("ukms-sim");
+	log_set_level(app->cfg.log_level);
+	if (app->cfg.log_file == NULL)
+		return 0;
+	app->log_file = fopen(app->cfg.log_file, "ae");
+	if (app->log_file == NULL) {
+		fprintf(stderr, "ukms-sim: %s: %s\n", app->cfg.log_file, strerror(errno));
+		return -errno;
+	}
+	setvbuf(app->log_file, NULL, _IOLBF, 0);
+	log_set_file(app->log_file);
+	return 0;
+}
+
+static int start(struct app *app)
+{
+	char err[256] = "";
+
+	if (setup_log(app) < 0)
+		return EXIT_USAGE;
+	app->loop = loop_create();
+	if (app->loop == NULL || setup_signals(app) < 0) {
+		log_error("cannot set up the event loop or signals");
+		return EXIT_RUNTIME;
+	}
+	app->modem = modem_create(app->loop, &app->cfg, err, sizeof(err));
+	if (app->modem == NULL) {
+		log_error("%s", err);
+		fprintf(stderr, "ukms-sim: %s\n", err);
+		return EXIT_USAGE;
+	}
+	printf("ukms-sim: device %s\n", pty_path(app->modem->pty));
+	if (pty_link(app->modem->pty) != NULL)
+		printf("ukms-sim: link %s\n", pty_link(app->modem->pty));
+	fflush(stdout);
+	if (!app->cfg.headless && isatty(STDIN_FILENO))
+		app->console = console_create(app->modem, app->loop);
+	return loop_run(app->loop) < 0 ? EXIT_RUNTIME : EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct app app = { .sfd = -1 };
+	char err[256] = "";
+	int rc = config_parse(&app.cfg, argc, argv, stdout, err, sizeof(err));
+
+	if (rc == CONFIG_EXIT)
+		return EXIT_OK;
+	if (rc < 0) {
+		fprintf(stderr, "ukms-sim: %s\n", err);
+		return EXIT_USAGE;
+	}
+	rc = start(&app);
+	console_destroy(app.console);
+	modem_destroy(app.modem);
+	if (app.sfd >= 0)
+		close(app.sfd);
+	loop_destroy(app.loop);
+	log_set_file(NULL);
+	if (app.log_file != NULL)
+		fclose(app.log_file);
+	return rc;
+}

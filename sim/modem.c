@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#define LOG_MODULE "modem"
+#include "modem.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "at_engine.h"
+#include "cmd/cmd.h"
+#include "log.h"
+#include "loop.h"
+#include "persona.h"
+#include "pty.h"
+#include "rot/platform.h"
+
+#define MAX_GROUPS   16
+#define DATA_TIMEOUT 10000u
+#define URC_LINE_MAX 512
+
+static void pty_output(void *data, const uint8_t *bytes, size_t len)
+{
+	struct modem *m = data;
+
+	pty_write(m->pty, bytes, len);
+}
+
+static void pty_input(void *data, const uint8_t *bytes, size_t len)
+{
+	struct modem *m = data;
+
+	at_engine_input(m->at, bytes, len);
+}
+
+static void console_output(void *data, const uint8_t *bytes, size_t len)
+{
+	struct modem *m = data;
+
+	if (m->console_out != NULL)
+		m->console_out(m->console_data, bytes, len);
+}
+
+static void handle_at_reset(void *data, bool factory)
+{
+	(void)factory;
+	modem_profile_reset(data);
+}
+
+void modem_profile_reset(struct modem *m)
+{
+	m->profile = (struct modem_profile){ .amp_c = 1, .amp_d = 1, .amp_k = 3 };
+	for (size_t i = 0; i < cmd_module_count(); i++)
+		if (cmd_module_at(i)->reset != NULL)
+			cmd_module_at(i)->reset(m, false);
+}
+
+/* Power-on values of everything the modem itself keeps (not the engine, not the network). */
+static void settings_boot(struct modem *m)
+{
+	bool hex = m->persona->hexmode_persists && m->set.hex_mode;
+	int mno = m->set.mnoprof != 0 ? m->set.mnoprof : 100;
+	int ugprf = m->set.ugprf_bitmap;
+
+	m->set = (struct modem_settings){
+		.ipr = 115200, .cpsms_tau = "01100000", .cpsms_active = "00000000", .cops_format = 0
+	};
+	m->set.hex_mode = hex;
+	m->set.mnoprof = mno; /* NVM on the real module */
+	m->set.ugprf_bitmap = ugprf;
+	memset(m->pdp, 0, sizeof(m->pdp));
+	m->pdp[1] = (struct modem_pdp){ .defined = true, .type = "IP" };
+	memset(m->psd, 0, sizeof(m->psd));
+	m->profile = (struct modem_profile){ .amp_c = 1, .amp_d = 1, .amp_k = 3 };
+}
+
+static int engines_urc(struct modem *m, const char *line)
+{
+	int rc = at_engine_urc(m->at, "%s", line);
+
+	if (m->console_at != NULL)
+		at_engine_urc(m->console_at, "%s", line);
+	return rc;
+}
+
+int modem_urc(struct modem *m, const char *prefix, const char *fmt, ...)
+{
+	char body[URC_LINE_MAX], line[URC_LINE_MAX + 32];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(body, sizeof(body), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(body))
+		return -ENOSPC;
+	if (prefix == NULL)
+		n = snprintf(line, sizeof(line), "%s", body);
+	else
+		n = snprintf(line, sizeof(line), "%s%s%s", prefix, cmd_colon(m), body);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -ENOSPC;
+	if (m->powered_off || m->rebooting)
+		return 0;
+	return engines_urc(m, line);
+}
+
+static void handle_net_event(void *data, enum netsim_event ev, int arg, bool by_network)
+{
+	struct modem *m = data;
+
+	for (size_t i = 0; i < cmd_module_count(); i++)
+		if (cmd_module_at(i)->net_event != NULL)
+			cmd_module_at(i)->net_event(m, ev, arg, by_network);
+}
+
+static void handle_boot_done(void *data)
+{
+	struct modem *m = data;
+
+	m->boot_timer = NULL;
+	m->rebooting = false;
+	at_engine_set_silent(m->at, false);
+	log_info("reboot complete");
+}
+
+static void do_reboot(void *data)
+{
+	struct modem *m = data;
+
+	m->boot_timer = NULL;
+	m->rebooting = true;
+	m->powered_off = false;
+	at_engine_reset(m->at);
+	at_engine_set_silent(m->at, true);
+	pty_flush(m->pty);
+	settings_boot(m);
+	for (size_t i = 0; i < cmd_module_count(); i++)
+		if (cmd_module_at(i)->reset != NULL)
+			cmd_module_at(i)->reset(m, true);
+	netsim_reset(m->net);
+	m->boot_timer = loop_add_timer(m->loop, MODEM_REBOOT_MS, handle_boot_done, m);
+}
+
+void modem_reboot(struct modem *m)
+{
+	log_info("silent reset");
+	loop_remove(m->loop, m->boot_timer);
+	m->boot_timer = loop_add_timer(m->loop, 0, do_reboot, m);
+}
+
+static void do_power_off(void *data)
+{
+	struct modem *m = data;
+
+	m->boot_timer = NULL;
+	m->powered_off = true;
+	at_engine_set_silent(m->at, true);
+	log_info("powered off: silent until :reboot");
+}
+
+void modem_power_off(struct modem *m)
+{
+	loop_remove(m->loop, m->boot_timer);
+	m->boot_timer = loop_add_timer(m->loop, 0, do_power_off, m);
+}
+
+static int load_platform(struct modem *m, char *err, size_t errlen)
+{
+	if (m->cfg.platform_path == NULL) {
+		m->platform = platform_load_default();
+		if (m->platform == NULL)
+			snprintf(err, errlen, "cannot load the built-in platform");
+	} else {
+		m->platform = platform_load(m->cfg.platform_path, err, errlen);
+	}
+	return m->platform != NULL ? 0 : -EINVAL;
+}
+
+/* --model / --device rules (docs/ukms-sim.1, DEVICE SELECTION). */
+static int pick_identity(struct modem *m, char *err, size_t errlen)
+{
+	const char *model = m->cfg.model != NULL ? m->cfg.model : PERSONA_DEFAULT;
+
+	if (load_platform(m, err, errlen) < 0)
+		return -EINVAL;
+	if (m->cfg.device == NULL) {
+		m->persona = persona_find(model);
+		m->device = platform_find_model(m->platform, model);
+		if (m->device == NULL) {
+			snprintf(err, errlen, "no device of model %s in the platform", model);
+			return -ENOENT;
+		}
+		return 0;
+	}
+	m->device = platform_find_device(m->platform, m->cfg.device);
+	if (m->device == NULL) {
+		snprintf(err, errlen, "device %s not in the platform", m->cfg.device);
+		return -ENOENT;
+	}
+	if (m->cfg.model != NULL && strcasecmp(m->device->model, m->cfg.model) != 0) {
+		snprintf(err, errlen, "device %s is a %s, not a %s", m->cfg.device,
+			 m->device->model, m->cfg.model);
+		return -EINVAL;
+	}
+	m->persona = persona_find(m->device->model);
+	if (m->persona == NULL) {
+		snprintf(err, errlen, "device %s has an unsupported model %s", m->cfg.device,
+			 m->device->model);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct at_engine *engine_create(struct modem *m, at_output_fn *out)
+{
+	struct at_cmd_group groups[MAX_GROUPS];
+	struct at_engine_config ec = {
+		.loop = m->loop,
+		.output = out,
+		.output_data = m,
+		.ctx = m,
+		.groups = groups,
+		.n_groups = cmd_groups(groups, ARRAY_LEN(groups)),
+		.cme_texts = cmd_cme_texts,
+		.n_cme_texts = cmd_cme_text_count,
+		.on_reset = handle_at_reset,
+		.data_timeout_ms = DATA_TIMEOUT,
+	};
+
+	return at_engine_create(&ec);
+}
+
+static int init_modules(struct modem *m, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < cmd_module_count(); i++) {
+		const struct cmd_module *mod = cmd_module_at(i);
+		int rc = mod->init != NULL ? mod->init(m) : 0;
+
+		if (rc < 0) {
+			snprintf(err, errlen, "command group %s: %s", mod->name, strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int create_parts(struct modem *m, char *err, size_t errlen)
+{
+	struct netsim_config nc = { .loop = m->loop,
+				    .reg_delay_ms = m->cfg.reg_delay_ms,
+				    .on_event = handle_net_event,
+				    .event_data = m };
+	struct pty_config pc = {
+		.loop = m->loop, .link = m->cfg.link, .input = pty_input, .input_data = m
+	};
+
+	m->net = netsim_create(&nc);
+	if (m->net == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	m->at = engine_create(m, pty_output);
+	if (m->at == NULL) {
+		snprintf(err, errlen, "cannot create the AT engine (duplicate command?)");
+		return -EINVAL;
+	}
+	m->pty = pty_open(&pc);
+	if (m->pty == NULL) {
+		snprintf(err, errlen, "cannot create the pseudo-terminal%s%s",
+			 m->cfg.link != NULL ? " or link " : "",
+			 m->cfg.link != NULL ? m->cfg.link : "");
+		return -EIO;
+	}
+	return init_modules(m, err, errlen);
+}
+
+struct modem *modem_create(struct loop *loop, const struct modem_config *cfg, char *err,
+			   size_t errlen)
+{
+	struct modem *m = calloc(1, sizeof(*m));
+
+	if (m == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	m->cfg = *cfg;
+	m->loop = loop;
+	if (pick_identity(m, err, errlen) < 0 || create_parts(m, err, errlen) < 0) {
+		modem_destroy(m);
+		return NULL;
+	}
+	settings_boot(m);
+	netsim_reset(m->net);
+	log_info("%s (%s %s), device %s, IMEI %s", m->persona->model, m->persona->family,
+		 m->persona->fw_gen, m->device->uid_hex, m->device->imei);
+	return m;
+}
+
+void modem_destroy(struct modem *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = cmd_module_count(); i-- > 0;)
+		if (cmd_module_at(i)->finish != NULL)
+			cmd_module_at(i)->finish(m);
+	loop_remove(m->loop, m->boot_timer);
+	at_engine_destroy(m->console_at);
+	at_engine_destroy(m->at);
+	pty_close(m->pty);
+	netsim_destroy(m->net);
+	platform_destroy(m->platform);
+	free(m);
+}
+
+int modem_attach_console(struct modem *m, modem_text_fn *fn, void *data)
+{
+	static const uint8_t echo_off[] = "ATE0\r";
+
+	m->console_out = NULL; /* the ATE0 below answers OK: not shown */
+	m->console_at = engine_create(m, console_output);
+	if (m->console_at == NULL)
+		return -ENOMEM;
+	at_engine_input(m->console_at, echo_off, sizeof(echo_off) - 1);
+	m->console_out = fn;
+	m->console_data = data;
+	return 0;
+}
+
+void modem_detach_console(struct modem *m)
+{
+	at_engine_destroy(m->console_at);
+	m->console_at = NULL;
+	m->console_out = NULL;
+	m->console_data = NULL;
+}
+
+void modem_console_input(struct modem *m, const char *line)
+{
+	static const uint8_t cr = '\r';
+
+	if (m->console_at == NULL)
+		return;
+	at_engine_input(m->console_at, (const uint8_t *)line, strlen(line));
+	at_engine_input(m->console_at, &cr, 1);
+}
+
+int modem_status(const struct modem *m, char *out, size_t cap)
+{
+	static const char *const reg_names[] = { "not registered", "registered (home)", "searching",
+						 "denied",         "unknown",           "roaming" };
+	enum netsim_reg reg = netsim_reg(m->net);
+	int n;
+
+	n = snprintf(out, cap,
+		     "model %s (%s, FW %s)\ndevice %s IMEI %s IMSI %s\npty %s%s%s\n"
+		     "CFUN %d, %s, %s, coverage %s%s\n",
+		     m->persona->model, m->persona->family, m->persona->cgmr, m->device->uid_hex,
+		     m->device->imei, m->device->imsi, pty_path(m->pty),
+		     pty_link(m->pty) != NULL ? " -> link " : "",
+		     pty_link(m->pty) != NULL ? pty_link(m->pty) : "", netsim_fun(m->net),
+		     (unsigned)reg < ARRAY_LEN(reg_names) ? reg_names[reg] : "?",
+		     netsim_is_attached(m->net) ? "attached" : "detached",
+		     netsim_has_coverage(m->net) ? "on" : "off",
+		     m->powered_off ? ", POWERED OFF" : "");
+	if (n < 0 || (size_t)n >= cap)
+		return -ENOSPC;
+	for (int cid = 1; cid <= NETSIM_CID_MAX; cid++) {
+		char addr[16];
+		int k;
+
+		if (netsim_pdp_addr(m->net, cid, addr, sizeof(addr)) < 0)
+			continue;
+		k = snprintf(out + n, cap - (size_t)n, "PDP cid %d active %s APN \"%s\"\n", cid,
+			     addr, m->pdp[cid].apn);
+		if (k < 0 || (size_t)k >= cap - (size_t)n)
+			return -ENOSPC;
+		n += k;
+	}
+	return n;
+}

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The emulated module: one context per process, passed to every command handler through
+ * at_req_ctx(). Owns the pty, the AT engine(s), the simulated network and the device identity.
+ *
+ * struct modem is visible to sim/ (main, console, cmd groups) on purpose: it is the context
+ * struct of style.md C7. Only sim/ includes this header. Command groups keep their own state
+ * behind the opaque pointers below (allocated by their cmd_module init hook, see cmd/cmd.h).
+ *
+ * Channels: the pty engine (m->at) and, when a console runs, a second engine (m->console_at)
+ * with the same groups and the same context. Both see the same modem state; each has its own
+ * echo/CMEE settings and line buffer; URCs go to both (modem_urc).
+ */
+#ifndef SIM_MODEM_H
+#define SIM_MODEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compiler.h"
+#include "config.h"
+#include "netsim.h"
+
+struct at_engine;
+struct loop;
+struct loop_source;
+struct persona;
+struct platform;
+struct platform_device;
+struct pty;
+struct dns_job;
+/* State of command groups added by other work (sockets, security, RoT). */
+struct sock_table;
+struct secprof_store;
+struct cmd_sec_state;
+
+#define MODEM_APN_MAX      99
+#define MODEM_AUTH_MAX     64
+#define MODEM_PSD_PROFILES 7
+#define MODEM_PSD_TAGS     12
+#define MODEM_PSD_VALUE    128
+#define MODEM_UDCONF_MAX   16
+#define MODEM_REBOOT_MS    300 /* silent time of a CFUN=15/16 reset */
+
+enum modem_reg_cmd { MODEM_CREG = 0, MODEM_CGREG, MODEM_CEREG, MODEM_REG_CMDS };
+
+/* Settings reset by ATZ/AT&F (the engine's own E/V/Q/CMEE are reset by the engine). */
+struct modem_profile {
+	int amp_c, amp_d, amp_k;
+};
+
+/* Settings that live until a reboot (some beyond, see modem_reboot). */
+struct modem_settings {
+	long ipr;
+	int upsv_mode, upsv_timeout;
+	int upsmr;
+	int cpsms_mode;
+	char cpsms_tau[9], cpsms_active[9];
+	int mnoprof;
+	int ugprf_bitmap, ugprf_port;
+	char ugprf_server[65];
+	int cgerep_mode, cgerep_bfr;
+	int reg_n[MODEM_REG_CMDS];
+	int cops_format;
+	bool hex_mode; /* +UDCONF=1: socket data as hex (read by cmd_socket) */
+	struct {
+		int op;
+		long value;
+	} udconf[MODEM_UDCONF_MAX];
+	size_t n_udconf;
+	long clock_offset_s; /* +CCLK set: offset from the host clock */
+};
+
+struct modem_pdp {
+	bool defined;
+	char type[8];
+	char apn[MODEM_APN_MAX + 1];
+	int auth;
+	char user[MODEM_AUTH_MAX + 1];
+	char pwd[MODEM_AUTH_MAX + 1]; /* never logged, never read back */
+};
+
+struct modem_psd_tag {
+	int tag;
+	bool quoted;
+	char value[MODEM_PSD_VALUE + 1];
+};
+
+struct modem_psd {
+	struct modem_psd_tag tags[MODEM_PSD_TAGS];
+	size_t n_tags;
+	bool active;
+};
+
+typedef void modem_text_fn(void *data, const uint8_t *bytes, size_t len);
+
+struct modem {
+	struct modem_config cfg; /* read-only after modem_create */
+	const struct persona *persona;
+	struct loop *loop;
+	struct pty *pty;
+	struct at_engine *at;         /* pty channel */
+	struct at_engine *console_at; /* console channel, NULL without console */
+	modem_text_fn *console_out;   /* where console_at's output goes */
+	void *console_data;
+	struct netsim *net;
+	struct platform *platform;
+	const struct platform_device *device; /* borrowed from platform */
+
+	struct modem_profile profile;
+	struct modem_settings set;
+	struct modem_pdp pdp[NETSIM_CID_MAX + 1]; /* index = cid, 0 unused */
+	struct modem_psd psd[MODEM_PSD_PROFILES];
+
+	bool powered_off; /* after +CPWROFF: silent */
+	bool rebooting;
+	struct loop_source *boot_timer;
+	struct dns_job *dns_jobs;
+
+	/* Extension points for later command groups; NULL until their module sets them. */
+	struct sock_table *socks;
+	struct secprof_store *profiles;
+	struct cmd_sec_state *sec;
+};
+
+/*
+ * Builds the modem: persona and device from cfg (see docs/ukms-sim.1 for the rules), the pty,
+ * the pty engine and the simulated network. Returns NULL with a message in err.
+ */
+struct modem *modem_create(struct loop *loop, const struct modem_config *cfg, char *err,
+			   size_t errlen);
+void modem_destroy(struct modem *m); /* NULL-safe */
+
+/* Adds the console channel; output of that engine goes to fn. Returns 0 or -errno. */
+int modem_attach_console(struct modem *m, modem_text_fn *fn, void *data);
+/* Removes the console channel. */
+void modem_detach_console(struct modem *m);
+/* Feeds one console line (without CR) into the console engine. */
+void modem_console_input(struct modem *m, const char *line);
+
+/*
+ * Queues a URC "<prefix>: <body>" (colon spacing per persona) on every channel. prefix may be
+ * NULL for an unprefixed line. Returns 0 or -ENOSPC.
+ */
+int modem_urc(struct modem *m, const char *prefix, const char *fmt, ...) ATTR_PRINTF(3, 4);
+
+/* Silent reset (CFUN=15/16, console :reboot): after the current OK, state back to power-on. */
+void modem_reboot(struct modem *m);
+/* +CPWROFF: after the current OK the module goes silent until a console :reboot. */
+void modem_power_off(struct modem *m);
+/* ATZ / AT&F: profile settings back to defaults. */
+void modem_profile_reset(struct modem *m);
+
+/* "SARA-R510M8S, device 0123..., IMEI ..." etc. for :status; appended to out (cap bytes). */
+int modem_status(const struct modem *m, char *out, size_t cap);
+
+#endif /* SIM_MODEM_H */

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Simulated cellular network: functionality level, registration, PS attach and PDP contexts.
+ * No AT text here: state changes are reported through one event callback, and sim/cmd turns
+ * them into +CREG/+CGREG/+CEREG/+CGEV/+UUPSDD URCs.
+ *
+ * Model: service is wanted when fun == 1, the operator mode is not 2 (deregistered) and PS
+ * attach is wanted (CGATT=0 withdraws it). When wanted and the network is in coverage the
+ * state goes to SEARCHING at once and to HOME after reg_delay_ms; on registration the UE
+ * attaches and the default EPS bearer (cid 1) is activated, as on LTE. Losing service
+ * (CFUN=0/4/19, COPS=2, CGATT=0, coverage loss) deactivates every context and detaches.
+ * Events raised while a command runs are delivered synchronously, so their URCs follow the
+ * command's final result.
+ */
+#ifndef SIM_NETSIM_H
+#define SIM_NETSIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct loop;
+struct netsim;
+
+#define NETSIM_CID_MAX 8 /* cids 1..8 */
+
+/* 3GPP 27.007 <stat> values. */
+enum netsim_reg {
+	NETSIM_REG_NONE = 0,
+	NETSIM_REG_HOME = 1,
+	NETSIM_REG_SEARCHING = 2,
+	NETSIM_REG_DENIED = 3,
+	NETSIM_REG_UNKNOWN = 4,
+	NETSIM_REG_ROAMING = 5,
+};
+
+enum netsim_event {
+	NETSIM_EV_REG,      /* registration state changed; arg = new enum netsim_reg */
+	NETSIM_EV_ATTACH,   /* PS attached */
+	NETSIM_EV_DETACH,   /* PS detached */
+	NETSIM_EV_PDP_UP,   /* context arg activated */
+	NETSIM_EV_PDP_DOWN, /* context arg deactivated */
+};
+
+/*
+ * by_network: the network caused it (coverage loss, default bearer set up at attach), not a
+ * host command.
+ */
+typedef void netsim_event_fn(void *data, enum netsim_event ev, int arg, bool by_network);
+
+struct netsim_config {
+	struct loop *loop;
+	uint32_t reg_delay_ms;
+	netsim_event_fn *on_event;
+	void *event_data;
+};
+
+struct netsim *netsim_create(const struct netsim_config *cfg);
+void netsim_destroy(struct netsim *n); /* NULL-safe */
+
+/*
+ * Power-on state: fun 1 (or 4 if it was 4 before: airplane mode persists), automatic operator
+ * selection, in coverage, nothing active; then starts searching. No events for the reset
+ * itself, only for the search that follows.
+ */
+void netsim_reset(struct netsim *n);
+
+/* fun: 0, 1, 4 or 19 (reboot values are handled by the modem). Returns 0 or -EINVAL. */
+int netsim_set_fun(struct netsim *n, int fun);
+int netsim_fun(const struct netsim *n);
+/* Operator selection mode 0 (automatic), 1 (manual), 2 (deregister). Returns 0 or -EINVAL. */
+int netsim_set_cops(struct netsim *n, int mode);
+int netsim_cops(const struct netsim *n);
+/* CGATT. Attaching needs fun 1 (-EPERM otherwise); it completes with the registration. */
+int netsim_set_attach(struct netsim *n, bool on);
+bool netsim_is_attached(const struct netsim *n);
+enum netsim_reg netsim_reg(const struct netsim *n);
+bool netsim_is_registered(const struct netsim *n);
+
+/* Network side (console :detach / :attach): coverage loss and recovery. */
+void netsim_set_coverage(struct netsim *n, bool on);
+bool netsim_has_coverage(const struct netsim *n);
+
+/*
+ * CGACT for one context. Activation needs attachment (-ENETDOWN) and a cid in 1..8 (-EINVAL);
+ * it assigns an address 10.64.0.<h>. Idempotent.
+ */
+int netsim_pdp_set(struct netsim *n, int cid, bool on);
+bool netsim_pdp_is_active(const struct netsim *n, int cid);
+/* Dotted address of an active context into out (>= 16 bytes). Returns 0 or -ENOENT. */
+int netsim_pdp_addr(const struct netsim *n, int cid, char *out, size_t cap);
+
+#endif /* SIM_NETSIM_H */

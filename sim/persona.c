@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "persona.h"
+
+#include <strings.h>
+
+#include "compiler.h"
+
+/*
+ * Firmware strings are plausible per family, not copied from a module: the SARA-R5 00B string
+ * is the one in host-transcripts.md (b); the generations follow the seed's availability list
+ * (R410M x3B-01, R422 00B, R5 00B/01B, ALEX 01B, LARA-R6).
+ */
+#define UPSV_R5 ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 3))
+#define UPSV_R4 ((1u << 0) | (1u << 4))
+
+#define SARA_R5(name, gen, mver, persist)                                                          \
+	{                                                                                          \
+		.model = name, .family = "SARA-R5", .cgmm = name, .cgmr = mver,                    \
+		.ati9 = mver ",A00.01", .fw_gen = gen, .has_rot = true, .has_upsd = true,          \
+		.has_upsda = true, .colon_space = true, .cipher_list = true,                       \
+		.hexmode_persists = persist, .reboot_cfun = 16, .upsv_modes = UPSV_R5,             \
+		.max_sockets = 7, .max_secure_sockets = 7                                          \
+	}
+
+#define SARA_R410M(name)                                                                           \
+	{                                                                                          \
+		.model = name, .family = "SARA-R4", .cgmm = name, .cgmr = "L0.0.00.00.05.12",      \
+		.ati9 = "L0.0.00.00.05.12,A.02.19", .fw_gen = "x3B-01", .has_rot = true,           \
+		.uauthreq_pwd_first = true, .reboot_cfun = 15, .upsv_modes = UPSV_R4,              \
+		.max_sockets = 7, .max_secure_sockets = 4                                          \
+	}
+
+#define SARA_R422(name)                                                                            \
+	{                                                                                          \
+		.model = name, .family = "SARA-R422", .cgmm = name, .cgmr = "00.12",               \
+		.ati9 = "00.12,A00.03", .fw_gen = "00B", .has_rot = true, .has_upsd = true,        \
+		.uauthreq_pwd_first = true, .reboot_cfun = 15, .upsv_modes = UPSV_R4,              \
+		.max_sockets = 7, .max_secure_sockets = 7                                          \
+	}
+
+static const struct persona personas[] = {
+	SARA_R5("SARA-R510M8S", "00B", "02.06", false),
+	SARA_R5("SARA-R500S", "01B", "03.15", true),
+	SARA_R5("SARA-R510S", "01B", "03.15", true),
+	SARA_R422("SARA-R422S"),
+	SARA_R422("SARA-R422M8S"),
+	SARA_R410M("SARA-R410M-63B"),
+	SARA_R410M("SARA-R410M-73B"),
+	SARA_R410M("SARA-R410M-83B"),
+	SARA_R5("ALEX-R510M8S", "01B", "03.15", true),
+	{ .model = "LARA-R6",
+	  .family = "LARA-R6",
+	  .cgmm = "LARA-R6001D",
+	  .cgmr = "03.02",
+	  .ati9 = "03.02,A00.01",
+	  .fw_gen = "00B",
+	  .has_rot = true,
+	  .has_upsd = true,
+	  .uauthreq_pwd_first = true,
+	  .colon_space = true,
+	  .reboot_cfun = 16,
+	  .upsv_modes = UPSV_R5,
+	  .max_sockets = 7,
+	  .max_secure_sockets = 7 },
+};
+
+const struct persona *persona_find(const char *model)
+{
+	if (model == NULL)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_LEN(personas); i++)
+		if (strcasecmp(personas[i].model, model) == 0)
+			return &personas[i];
+	return NULL;
+}
+
+const struct persona *persona_default(void)
+{
+	return &personas[0];
+}
+
+size_t persona_count(void)
+{
+	return ARRAY_LEN(personas);
+}
+
+const struct persona *persona_at(size_t i)
+{
+	return i < ARRAY_LEN(personas) ? &personas[i] : NULL;
+}

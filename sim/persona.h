@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Module personas: what differs between the emulated u-blox modules, as data.
+ *
+ * One static const table (persona.c) holds every supported model. Command handlers read the
+ * flags; nothing else in the simulator compares model names.
+ */
+#ifndef SIM_PERSONA_H
+#define SIM_PERSONA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PERSONA_DEFAULT "SARA-R510M8S"
+
+struct persona {
+	const char *model;       /* name used by --model and the platform file */
+	const char *family;      /* "SARA-R5", "SARA-R4", "SARA-R422", "LARA-R6" */
+	const char *cgmm;        /* AT+CGMM answer */
+	const char *cgmr;        /* AT+CGMR answer */
+	const char *ati9;        /* ATI9 answer: "<modem fw>,<application fw>" */
+	const char *fw_gen;      /* firmware generation named in the seed, e.g. "00B", "01B" */
+	bool has_rot;            /* +USECROTUID / +USECPSK (E2E Symmetric KMS) */
+	bool has_upsd;           /* +UPSD internal PSD profiles (context mapping) */
+	bool has_upsda;          /* +UPSDA activation with +UUPSDA URC (SARA-R5 family, ALEX) */
+	bool uauthreq_pwd_first; /* +UAUTHREQ=<cid>,<auth>,<pwd>,<user> (SARA-R4, LARA-R6) */
+	bool colon_space;        /* "+CSQ: 20,99" vs "+CSQ:20,99" (quirks Q20) */
+	bool cipher_list;        /* +USECPRF op 2 list form (100,...) */
+	bool hexmode_persists;   /* +UDCONF=1 survives a reboot (SARA-R5 01B, quirks Q19) */
+	int reboot_cfun;         /* the silent reset ubxlib uses: 16 (R5, LARA-R6) or 15 (R4) */
+	unsigned upsv_modes;     /* bit n set: AT+UPSV=n accepted */
+	unsigned max_sockets;
+	unsigned max_secure_sockets;
+};
+
+/* Case-insensitive lookup; NULL when unknown. */
+const struct persona *persona_find(const char *model);
+const struct persona *persona_default(void);
+size_t persona_count(void);
+const struct persona *persona_at(size_t i);
+
+#endif /* SIM_PERSONA_H */
