@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#define LOG_MODULE "server"
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "conn.h"
+#include "log.h"
+#include "tls.h"
+
+struct psks_server {
+	struct psks_server_config cfg; /* host/port not kept */
+	struct psks_tls *tls;
+	int lfd;
+	struct sockaddr_storage local;
+	socklen_t local_len;
+	int quit_pipe[2]; /* written once at stop: wakes every client thread */
+	int done_pipe[2]; /* a byte per finished client: wakes run() */
+	SSL *listen_ssl;  /* DTLS: the SSL DTLSv1_listen is working on */
+	pthread_mutex_t lock;
+	pthread_cond_t idle;
+	unsigned active; /* guarded by lock */
+	unsigned served; /* clients handed to a thread (run() thread only) */
+	unsigned ok;     /* completed handshakes, guarded by lock */
+};
+
+struct client {
+	struct psks_server *srv;
+	struct psks_conn conn;
+};
+
+static void format_addr(const struct sockaddr *sa, char *out, size_t cap)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+		port = ntohs(in->sin_port);
+		snprintf(out, cap, "%s:%u", host, port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		port = ntohs(in6->sin6_port);
+		snprintf(out, cap, "[%s]:%u", host, port);
+	} else {
+		snprintf(out, cap, "?");
+	}
+}
+
+int psks_server_format_address(const struct psks_server *s, char *out, size_t cap)
+{
+	format_addr((const struct sockaddr *)&s->local, out, cap);
+	return 0;
+}
+
+static int open_socket(const struct addrinfo *ai, bool dtls)
+{
+	int one = 1, fd, err;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	/* UDP: each DTLS client gets a socket bound to this same address. */
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || (!dtls && listen(fd, 128) < 0)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int bind_listen(struct psks_server *s, const char *host, const char *port)
+{
+	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
+	struct addrinfo *res = NULL;
+	int rc;
+
+	hints.ai_socktype = s->cfg.dtls ? SOCK_DGRAM : SOCK_STREAM;
+	rc = getaddrinfo(host, port, &hints, &res);
+	if (rc != 0) {
+		log_error("--listen %s:%s: %s", host, port, gai_strerror(rc));
+		return -EINVAL;
+	}
+	rc = open_socket(res, s->cfg.dtls);
+	freeaddrinfo(res);
+	if (rc < 0) {
+		log_error("--listen %s:%s: %s", host, port, strerror(-rc));
+		return rc;
+	}
+	s->lfd = rc;
+	s->local_len = sizeof(s->local);
+	if (getsockname(s->lfd, (struct sockaddr *)&s->local, &s->local_len) < 0)
+		return -errno;
+	return 0;
+}
+
+struct psks_server *psks_server_create(const struct psks_server_config *cfg, struct psks_tls *tls)
+{
+	struct psks_server *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	s->cfg = *cfg;
+	s->cfg.host = s->cfg.port = NULL;
+	s->tls = tls;
+	s->lfd = s->quit_pipe[0] = s->quit_pipe[1] = s->done_pipe[0] = s->done_pipe[1] = -1;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->idle, NULL);
+	if (pipe2(s->quit_pipe, O_CLOEXEC) < 0 || pipe2(s->done_pipe, O_CLOEXEC | O_NONBLOCK) < 0 ||
+	    bind_listen(s, cfg->host, cfg->port) < 0) {
+		psks_server_destroy(s);
+		return NULL;
+	}
+	return s;
+}
+
+void psks_server_destroy(struct psks_server *s)
+{
+	if (s == NULL)
+		return;
+	SSL_free(s->listen_ssl);
+	for (int i = 0; i < 2; i++) {
+		if (s->quit_pipe[i] >= 0)
+			close(s->quit_pipe[i]);
+		if (s->done_pipe[i] >= 0)
+			close(s->done_pipe[i]);
+	}
+	if (s->lfd >= 0)
+		close(s->lfd);
+	pthread_cond_destroy(&s->idle);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+static void *client_main(void *arg)
+{
+	struct client *cl = arg;
+	struct psks_server *s = cl->srv;
+	int rc = psks_conn_run(&cl->conn);
+	char byte = 0;
+
+	SSL_free(cl->conn.ssl); /* closes the fd (BIO_CLOSE) */
+	OPENSSL_cleanse(&cl->conn.session, sizeof(cl->conn.session));
+	free(cl);
+	ERR_clear_error();
+	pthread_mutex_lock(&s->lock);
+	s->active--;
+	if (rc == 0)
+		s->ok++;
+	pthread_cond_broadcast(&s->idle);
+	pthread_mutex_unlock(&s->lock);
+	if (write(s->done_pipe[1], &byte, 1) < 0)
+		log_debug("done pipe full"); /* run() still sees the count */
+	return NULL;
+}
+
+/* Hands ssl (owning its fd) to a new thread. Consumes ssl in every case. */
+static int spawn(struct psks_server *s, SSL *ssl, const struct sockaddr *peer)
+{
+	struct client *cl = calloc(1, sizeof(*cl));
+	pthread_attr_t attr;
+	pthread_t tid;
+	int rc = -ENOMEM;
+
+	if (cl == NULL)
+		goto fail;
+	cl->srv = s;
+	cl->conn = (struct psks_conn){ .ssl = ssl,
+				       .quit_fd = s->quit_pipe[0],
+				       .dtls = s->cfg.dtls,
+				       .handshake_timeout_ms = s->cfg.handshake_timeout_ms,
+				       .idle_timeout_ms = s->cfg.idle_timeout_ms };
+	format_addr(peer, cl->conn.peer, sizeof(cl->conn.peer));
+	SSL_set_app_data(ssl, &cl->conn.session);
+	pthread_mutex_lock(&s->lock);
+	s->active++;
+	pthread_mutex_unlock(&s->lock);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = -pthread_create(&tid, &attr, client_main, cl);
+	pthread_attr_destroy(&attr);
+	if (rc == 0) {
+		s->served++;
+		return 0;
+	}
+	pthread_mutex_lock(&s->lock);
+	s->active--;
+	pthread_mutex_unlock(&s->lock);
+fail:
+	log_error("cannot start a client thread: %s", strerror(-rc));
+	free(cl);
+	SSL_free(ssl);
+	return rc;
+}
+
+static bool is_full(struct psks_server *s)
+{
+	bool full;
+
+	pthread_mutex_lock(&s->lock);
+	full = s->active >= s->cfg.max_clients;
+	pthread_mutex_unlock(&s->lock);
+	return full;
+}
+
+static void accept_tcp(struct psks_server *s)
+{
+	struct sockaddr_storage peer;
+	socklen_t len = sizeof(peer);
+	char name[64];
+	SSL *ssl;
+	BIO *bio;
+	int fd;
+
+	fd = accept4(s->lfd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return; /* EAGAIN, or the client already left */
+	if (is_full(s)) {
+		format_addr((struct sockaddr *)&peer, name, sizeof(name));
+		log_warn("too many clients (%u): refusing %s", s->cfg.max_clients, name);
+		close(fd);
+		return;
+	}
+	ssl = psks_tls_new_ssl(s->tls, NULL);
+	bio = BIO_new_socket(fd, BIO_CLOSE);
+	if (ssl == NULL || bio == NULL) {
+		log_error("cannot create a TLS session");
+		SSL_free(ssl);
+		BIO_free(bio);
+		close(fd);
+		return;
+	}
+	SSL_set_bio(ssl, bio, bio); /* the SSL now owns bio, which owns fd */
+	spawn(s, ssl, (struct sockaddr *)&peer);
+}
+
+/* The peer DTLSv1_listen saw, as a sockaddr for connect(). */
+static int peer_sockaddr(const BIO_ADDR *a, struct sockaddr_storage *out, socklen_t *len)
+{
+	size_t alen = 16;
+
+	memset(out, 0, sizeof(*out));
+	if (BIO_ADDR_family(a) == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)out;
+
+		in->sin_family = AF_INET;
+		in->sin_port = BIO_ADDR_rawport(a);
+		*len = sizeof(*in);
+		return BIO_ADDR_rawaddress(a, &in->sin_addr, &alen) ? 0 : -EINVAL;
+	}
+	if (BIO_ADDR_family(a) == AF_INET6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)out;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = BIO_ADDR_rawport(a);
+		*len = sizeof(*in6);
+		return BIO_ADDR_rawaddress(a, &in6->sin6_addr, &alen) ? 0 : -EINVAL;
+	}
+	return -EAFNOSUPPORT;
+}
+
+/*
+ * Moves a DTLS client whose cookie checked out to its own UDP socket, bound to the listening
+ * address and connected to the peer: the kernel then routes its datagrams there, not to the
+ * listening socket. Consumes ssl.
+ */
+static void dtls_hand_over(struct psks_server *s, SSL *ssl, const BIO_ADDR *peer)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = 0;
+	int one = 1, fd = -1;
+	BIO *bio = SSL_get_rbio(ssl);
+
+	if (peer_sockaddr(peer, &sa, &len) < 0)
+		goto fail;
+	fd = socket(sa.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&s->local, s->local_len) < 0 ||
+	    connect(fd, (struct sockaddr *)&sa, len) < 0)
+		goto fail;
+	BIO_set_fd(bio, fd, BIO_CLOSE);
+	BIO_ctrl(bio, BIO_CTRL_DGRAM_SET_CONNECTED, 0, (void *)(uintptr_t)peer);
+	spawn(s, ssl, (struct sockaddr *)&sa);
+	return;
+fail:
+	log_error("DTLS: cannot open a client socket: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	SSL_free(ssl);
+}
+
+static SSL *new_listen_ssl(struct psks_server *s)
+{
+	SSL *ssl = psks_tls_new_ssl(s->tls, NULL);
+	BIO *bio = BIO_new_dgram(s->lfd, BIO_NOCLOSE);
+
+	if (ssl == NULL || bio == NULL) {
+		SSL_free(ssl);
+		BIO_free(bio);
+		return NULL;
+	}
+	SSL_set_bio(ssl, bio, bio);
+	SSL_set_options(ssl, SSL_OP_COOKIE_EXCHANGE);
+	return ssl;
+}
+
+/* Processes the datagrams waiting on the listening socket. */
+static void listen_dtls(struct psks_server *s)
+{
+	BIO_ADDR *peer = BIO_ADDR_new();
+	SSL *ssl;
+	int ret;
+
+	while (peer != NULL) {
+		if (s->listen_ssl == NULL)
+			s->listen_ssl = new_listen_ssl(s);
+		if (s->listen_ssl == NULL)
+			break;
+		/* 0: nothing more to read (a HelloVerifyRequest may have been sent). */
+		ret = DTLSv1_listen(s->listen_ssl, peer);
+		if (ret == 0)
+			break;
+		ssl = s->listen_ssl;
+		s->listen_ssl = NULL;
+		if (ret < 0) {
+			log_debug("DTLS: dropped a datagram that is no ClientHello");
+			SSL_free(ssl);
+			ERR_clear_error();
+		} else if (is_full(s)) {
+			log_warn("too many clients (%u): ignoring a DTLS ClientHello",
+				 s->cfg.max_clients);
+			SSL_free(ssl);
+		} else {
+			dtls_hand_over(s, ssl, peer);
+		}
+	}
+	BIO_ADDR_free(peer);
+}
+
+/* Tells every client to stop and waits for them, bounded by shutdown_timeout_ms. */
+static int stop_clients(struct psks_server *s)
+{
+	struct timespec deadline;
+	char byte = 0;
+	int rc = 0;
+
+	if (write(s->quit_pipe[1], &byte, 1) < 0)
+		log_warn("cannot signal client threads: %s", strerror(errno));
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += s->cfg.shutdown_timeout_ms / 1000;
+	pthread_mutex_lock(&s->lock);
+	while (s->active > 0 && rc == 0)
+		rc = pthread_cond_timedwait(&s->idle, &s->lock, &deadline);
+	rc = s->active > 0 ? -EBUSY : 0;
+	if (rc == 0 && s->cfg.once)
+		rc = s->ok > 0 ? 0 : -EPROTO;
+	pthread_mutex_unlock(&s->lock);
+	if (rc == -EBUSY)
+		log_warn("%u clients still busy at exit", s->active);
+	return rc;
+}
+
+static bool once_done(struct psks_server *s)
+{
+	char bytes[64];
+	bool done;
+
+	while (read(s->done_pipe[0], bytes, sizeof(bytes)) > 0)
+		;
+	pthread_mutex_lock(&s->lock);
+	done = s->cfg.once && s->served > 0 && s->active == 0;
+	pthread_mutex_unlock(&s->lock);
+	return done;
+}
+
+int psks_server_run(struct psks_server *s, int stop_fd)
+{
+	struct pollfd p[3];
+	int n;
+
+	for (;;) {
+		bool accepting = !(s->cfg.once && s->served > 0);
+
+		p[0] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
+		p[1] = (struct pollfd){ .fd = s->done_pipe[0], .events = POLLIN };
+		p[2] = (struct pollfd){ .fd = accepting ? s->lfd : -1, .events = POLLIN };
+		n = poll(p, 3, -1);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n <= 0)
+			continue;
+		if (p[0].revents != 0)
+			break;
+		if (p[1].revents != 0 && once_done(s))
+			break;
+		if (p[2].revents != 0 && s->cfg.dtls)
+			listen_dtls(s);
+		else if (p[2].revents != 0)
+			accept_tcp(s);
+	}
+	return stop_clients(s);
+}
