@@ -205,10 +205,16 @@ static int check_token(struct ctx *c)
 static int parse_body(struct ctx *c)
 {
 	const struct api_request *r = c->req;
+	const char *text = (const char *)r->body, *end = NULL;
 
-	c->json = cJSON_ParseWithLength((const char *)r->body, r->body_len);
+	c->json = cJSON_ParseWithLengthOpts(text, r->body_len, &end, false);
 	if (!cJSON_IsObject(c->json))
 		return reply_fail(c, API_ERR_BAD_JSON, NULL);
+	/* Only whitespace may follow the object. */
+	for (; end < text + r->body_len; end++)
+		if (*end != ' ' && *end != '\t' && *end != '\r' && *end != '\n')
+			return reply_fail(c, API_ERR_BAD_JSON,
+					  "unexpected data after the JSON object");
 	return 0;
 }
 
