@@ -282,6 +282,10 @@ static int set_ciphers(struct sock_tls *s)
 		rc = -ENOTSUP;
 	if (rc == 0 && l12[0] != '\0' && !SSL_set_cipher_list(s->ssl, l12))
 		rc = -ENOTSUP;
+	/* Only TLS 1.2 suites listed: do not offer TLS 1.3 without any suite. */
+	if (rc == 0 && l13[0] == '\0' && !s->cfg.dtls &&
+	    !SSL_set_max_proto_version(s->ssl, TLS1_2_VERSION))
+		rc = -ENOTSUP;
 	if (rc == 0 && !s->cfg.dtls && !SSL_set_ciphersuites(s->ssl, l13))
 		rc = -ENOTSUP;
 	if (rc < 0)
@@ -506,6 +510,11 @@ static int ssl_failure(struct sock_tls *s, unsigned long e)
 		set_reason(s, "%s",
 			   psk ? "PSK mismatch: bad record MAC" : "decrypt error: bad record MAC");
 		return -EACCES;
+	case SSL_R_SSLV3_ALERT_ILLEGAL_PARAMETER:
+		if (!psk)
+			break;
+		set_reason(s, "PSK mismatch: PSK binder rejected (illegal_parameter alert)");
+		return -EACCES;
 	case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
 		set_reason(s, "server rejected the handshake (handshake_failure alert%s)",
 			   psk ? "; unknown PSK identity or no common cipher" : "");
@@ -516,10 +525,11 @@ static int ssl_failure(struct sock_tls *s, unsigned long e)
 		set_reason(s, "no common TLS version");
 		return -ECONNABORTED;
 	default:
-		set_reason(s, "TLS handshake failed: %s",
-			   ERR_reason_error_string(e) != NULL ? ERR_reason_error_string(e) : "?");
-		return -ECONNABORTED;
+		break;
 	}
+	set_reason(s, "TLS handshake failed: %s",
+		   ERR_reason_error_string(e) != NULL ? ERR_reason_error_string(e) : "?");
+	return -ECONNABORTED;
 }
 
 static int handshake_failure(struct sock_tls *s, int ssl_err)

@@ -24,9 +24,9 @@ struct fx {
 	struct loop *loop;
 	struct sock_table *t;
 	struct ev_log ev;
-	int lfd;        /* test's listening TCP socket */
+	int lfd; /* test's listening TCP socket */
 	uint16_t lport;
-	int peer;       /* accepted peer */
+	int peer; /* accepted peer */
 };
 
 static int setup(void **state)
@@ -265,7 +265,8 @@ static void test_udp_datagrams(void **state)
 		struct pollfd pfd = { .fd = peer, .events = POLLIN };
 
 		assert_int_equal(poll(&pfd, 1, 5000), 1);
-		assert_int_equal(recvfrom(peer, tmp, sizeof(tmp), 0, (struct sockaddr *)&src, &sl), 2);
+		assert_int_equal(recvfrom(peer, tmp, sizeof(tmp), 0, (struct sockaddr *)&src, &sl),
+				 2);
 		assert_int_equal(sendto(peer, all, 100, 0, (struct sockaddr *)&src, sl), 100);
 		assert_int_equal(sendto(peer, all, 0 + 7, 0, (struct sockaddr *)&src, sl), 7);
 		wait_avail(f, id, 100);
