@@ -11,7 +11,6 @@
 
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include "afile.h"
 #include "hex.h"

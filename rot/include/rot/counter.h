@@ -7,7 +7,9 @@
  * handed out, the new reservation (next + block) is written with afile_write (temp file,
  * fsync, rename, fsync of the directory). After a crash the store restarts at the persisted
  * reservation, so a counter is never handed out twice and never goes backwards; at most one
- * block is skipped. An flock on the file serialises processes sharing a state directory.
+ * block is skipped. An flock on "rot-<UID hex>.lock" in the same directory, held while the
+ * store is open, serialises processes sharing a state directory (a second opener waits up to
+ * 5 s, then fails). A corrupt file or one of a newer format version is refused, not rewritten.
  */
 #ifndef ROT_COUNTER_H
 #define ROT_COUNTER_H
