@@ -28,7 +28,6 @@ static const char label_psk[] = "ukms-v1 psk";
 
 #define LABEL_LEN(l)  (sizeof(l) - 1) /* ASCII bytes, no NUL */
 #define ID_SIGNED_LEN (ROT_IDENTITY_LEN - ROT_TAG_LEN)
-#define INFO_MAX      64
 
 /* OSSL_PARAM constructors take non-const pointers; the one const-dropping cast lives here. */
 static OSSL_PARAM octets(const char *key, const void *data, size_t len)
