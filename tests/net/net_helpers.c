@@ -220,3 +220,33 @@ void net_rmtree(const char *path)
 	if (path != NULL)
 		net_run(argv);
 }
+
+static bool udp_bound(uint16_t port)
+{
+	static const char *const files[] = { "/proc/net/udp", "/proc/net/udp6" };
+	char line[512], want[8];
+	bool found = false;
+
+	snprintf(want, sizeof(want), ":%04X ", port);
+	for (size_t i = 0; !found && i < 2; i++) {
+		FILE *f = fopen(files[i], "r");
+
+		while (f != NULL && !found && fgets(line, sizeof(line), f) != NULL)
+			found = strstr(line, want) != NULL;
+		if (f != NULL)
+			fclose(f);
+	}
+	return found;
+}
+
+bool net_wait_udp_bound(uint16_t port, int ms)
+{
+	uint64_t end = now_ms() + (uint64_t)ms;
+
+	while (!udp_bound(port)) {
+		if (now_ms() >= end)
+			return false;
+		poll(NULL, 0, 10); /* bounded back-off between checks of the condition */
+	}
+	return true;
+}

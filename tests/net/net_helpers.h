@@ -49,6 +49,8 @@ int net_spawn(char *const argv[], struct net_child *c);
 void net_child_stop(struct net_child *c);
 /* True once a TCP connect to 127.0.0.1:port succeeds (polls up to ms). */
 bool net_wait_tcp_listen(uint16_t port, int ms);
+/* True once some process has a UDP socket bound to port (polls /proc/net/udp up to ms). */
+bool net_wait_udp_bound(uint16_t port, int ms);
 /* Reads from fd (non-blocking) until want bytes are collected or ms pass. Returns bytes read. */
 size_t net_read_fd(int fd, void *buf, size_t want, int ms);
 /* Runs a shell command (argv form) and waits; returns its exit status or -1. */

@@ -210,7 +210,7 @@ static void start_server(struct fx *f, bool udp, ...)
 		va_end(ap);
 		argv[n] = NULL;
 		assert_int_equal(net_spawn(argv, &f->srv), 0);
-		if (udp || net_wait_tcp_listen(f->port, 5000))
+		if (udp ? net_wait_udp_bound(f->port, 5000) : net_wait_tcp_listen(f->port, 5000))
 			return;
 		net_child_stop(&f->srv);
 	}
@@ -459,17 +459,12 @@ static void test_mutual_auth_and_pinning(void **state)
 static void test_dtls_psk(void **state)
 {
 	struct fx *f = *state;
-	int err = -1, id = -1;
+	int err, id;
 
 	start_server(f, true, "-dtls1_2", "-nocert", "-psk", PSK_HEX, "-psk_identity", PSK_ID,
 		     NULL);
 	psk_profile(f, 0, 3);
-	/* s_server binds its UDP port shortly after start: retry a refused handshake */
-	for (int i = 0; i < 50 && err != 0; i++) {
-		if (id >= 0)
-			sock_close(f->t, id);
-		id = connect_secure(f, SOCK_PROTO_UDP, &err);
-	}
+	id = connect_secure(f, SOCK_PROTO_UDP, &err);
 	assert_int_equal(err, 0);
 	exchange(f, id, (const uint8_t *)"dtls-datagram", 13);
 }
