@@ -159,7 +159,7 @@ static void test_list_and_remove(void **state)
 {
 	struct fx *f = *state;
 	struct buf out;
-	char want[256], date[16];
+	char want[256], date[40];
 	X509 *x;
 	struct tm tm;
 
