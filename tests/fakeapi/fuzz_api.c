@@ -129,7 +129,7 @@ static char *next_line(const uint8_t **p, const uint8_t *end)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fuzz_state *st = state_get();
+	struct fuzz_state *fs = state_get();
 	const uint8_t *p = data + (size > 0), *end = data + size;
 	uint8_t sel = size > 0 ? data[0] : 0;
 	char *method = next_line(&p, end), *path = next_line(&p, end);
@@ -144,11 +144,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct api_response resp;
 
 	if (strcmp(auth, "@demo") == 0 || strcmp(auth, "@other") == 0)
-		req.authorization = st->tokens[auth[1] == 'o'];
+		req.authorization = fs->tokens[auth[1] == 'o'];
 	if (sel & 4)
 		req.content_type = NULL;
 	/* The file-backed API takes admin mutations; keep it to the admin surface. */
-	api_handle((sel & 1) ? st->file : st->builtin,
+	api_handle((sel & 1) ? fs->file : fs->builtin,
 		   (sel & 1)   ? API_SURFACE_ADMIN
 		   : (sel & 2) ? API_SURFACE_ADMIN
 			       : API_SURFACE_PUBLIC,
