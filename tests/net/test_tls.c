@@ -464,6 +464,8 @@ static void test_dtls_psk(void **state)
 	start_server(f, true, "-dtls1_2", "-nocert", "-psk", PSK_HEX, "-psk_identity", PSK_ID,
 		     NULL);
 	psk_profile(f, 0, 3);
+	assert_int_equal(secprof_cipher_list_edit(f->prof, 0, 0x00a8, false),
+			 0); /* PSK-AES128-GCM */
 	id = connect_secure(f, SOCK_PROTO_UDP, &err);
 	assert_int_equal(err, 0);
 	exchange(f, id, (const uint8_t *)"dtls-datagram", 13);
