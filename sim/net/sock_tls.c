@@ -178,6 +178,16 @@ static int psk_cb13(SSL *ssl, const EVP_MD *md, const unsigned char **id, size_t
 	return 1;
 }
 
+static const char *tls13_name(uint16_t iana);
+
+static bool has_tls13_suite(const struct secprof *p)
+{
+	for (size_t i = 0; i < p->n_ciphers; i++)
+		if (tls13_name(p->ciphers[i]) != NULL)
+			return true;
+	return false;
+}
+
 static int setup_psk(struct sock_tls *s)
 {
 	const struct secprof *p = s->cfg.prof;
@@ -208,8 +218,15 @@ static int setup_psk(struct sock_tls *s)
 	log_info("PSK %s (fingerprint %s), identity %zu bytes",
 		 p->rot_psk ? "from RoT" : "from profile", fp, s->psk_id_len);
 	SSL_set_psk_client_callback(s->ssl, psk_cb12);
-	if (!s->cfg.dtls)
-		SSL_set_psk_use_session_callback(s->ssl, psk_cb13);
+	if (s->cfg.dtls)
+		return 0;
+	SSL_set_psk_use_session_callback(s->ssl, psk_cb13);
+	/* A TLS 1.3 server skips a PSK whose hash differs from the suite it picks: with no
+	 * TLS 1.3 suite in the profile, offer only the SHA-256 ones (the PSK's hash). */
+	if (!has_tls13_suite(p) &&
+	    !SSL_set_ciphersuites(s->ssl, "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:"
+					  "TLS_AES_128_CCM_SHA256"))
+		return -ENOTSUP;
 	return 0;
 }
 
