@@ -24,6 +24,7 @@ enum opt_id {
 	OPT_REG_DELAY,
 	OPT_STATE_DIR,
 	OPT_EPHEMERAL,
+	OPT_PCAP,
 };
 
 static const struct option long_opts[] = {
@@ -37,6 +38,7 @@ static const struct option long_opts[] = {
 	{ "reg-delay-ms", required_argument, NULL, OPT_REG_DELAY },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 	{ "ephemeral", no_argument, NULL, OPT_EPHEMERAL },
+	{ "pcap", required_argument, NULL, OPT_PCAP },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -57,6 +59,7 @@ void config_usage(FILE *out)
 		"      --reg-delay-ms N   simulated registration delay (default 2000)\n"
 		"      --state-dir DIR    directory for persistent module state\n"
 		"      --ephemeral        keep no state on disk\n"
+		"      --pcap FILE        write every socket's traffic to FILE (pcap)\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          version\n\n"
 		"Models:");
@@ -108,6 +111,9 @@ static int apply(struct modem_config *cfg, int opt, const char *arg, char *err, 
 		return 0;
 	case OPT_EPHEMERAL:
 		cfg->ephemeral = true;
+		return 0;
+	case OPT_PCAP:
+		cfg->pcap_path = arg;
 		return 0;
 	case OPT_LOG_LEVEL:
 		if (log_level_parse(arg, &cfg->log_level) == 0)

@@ -26,6 +26,7 @@ struct modem_config {
 	uint32_t reg_delay_ms;
 	const char *state_dir; /* --state-dir (used by the security work) */
 	bool ephemeral;        /* --ephemeral: keep no state on disk */
+	const char *pcap_path;  /* --pcap FILE: socket traffic as pcap (cmd_socket) */
 };
 
 enum config_result {

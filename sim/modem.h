@@ -34,6 +34,7 @@ struct dns_job;
 struct sock_table;
 struct secprof_store;
 struct cmd_sec_state;
+struct cmd_sock_state;
 
 #define MODEM_APN_MAX      99
 #define MODEM_AUTH_MAX     64
@@ -122,6 +123,7 @@ struct modem {
 	struct sock_table *socks;
 	struct secprof_store *profiles;
 	struct cmd_sec_state *sec;
+	struct cmd_sock_state *sock_state; /* cmd_socket.c */
 };
 
 /*

@@ -64,5 +64,7 @@ extern const struct cmd_module cmd_general_module;
 extern const struct cmd_module cmd_network_module;
 extern const struct cmd_module cmd_pdp_module;
 extern const struct cmd_module cmd_dns_module;
+/* Sockets (issue 5, cmd_socket.c); after the security module in the list. */
+extern const struct cmd_module cmd_socket_module;
 
 #endif /* SIM_CMD_CMD_H */
