@@ -534,6 +534,8 @@ void platform_destroy(struct platform *p)
 		OPENSSL_cleanse(p->accounts, p->n_accounts * sizeof(*p->accounts));
 	free(p->accounts);
 	free(p->devices);
+	if (p->index != NULL)
+		OPENSSL_cleanse(p->index, p->n_index * sizeof(*p->index));
 	free(p->index);
 	OPENSSL_cleanse(p, sizeof(*p));
 	free(p);
@@ -551,26 +553,34 @@ static int ref_cmp(const void *a, const void *b)
 
 int platform_index_build(struct platform *p)
 {
+	size_t n = p->n_devices ? p->n_devices : 1;
 	struct platform_ref *idx = NULL;
 	struct rot_key k_ref = { { 0 } };
 	int rc = -ENOMEM;
 
-	idx = calloc(p->n_devices ? p->n_devices : 1, sizeof(*idx));
+	idx = calloc(n, sizeof(*idx));
 	if (idx == NULL)
 		goto out;
 	rc = rot_ref_key(p->secret, &k_ref);
 	for (size_t i = 0; rc == 0 && i < p->n_devices; i++) {
 		idx[i].dev = i;
 		rc = rot_ref_from_key(&k_ref, p->devices[i].uid, idx[i].ref);
+		if (rc == 0)
+			rc = rot_device_key(p->secret, p->devices[i].uid, &idx[i].key);
 	}
 	if (rc < 0)
 		goto out;
 	qsort(idx, p->n_devices, sizeof(*idx), ref_cmp);
+	if (p->index != NULL)
+		OPENSSL_cleanse(p->index, p->n_index * sizeof(*p->index));
 	free(p->index);
 	p->index = idx;
+	p->n_index = p->n_devices;
 	idx = NULL;
 out:
 	rot_key_clear(&k_ref);
+	if (idx != NULL)
+		OPENSSL_cleanse(idx, n * sizeof(*idx));
 	free(idx);
 	return rc;
 }

@@ -93,7 +93,7 @@ const struct platform_account *platform_find_api_key(const struct platform *p, c
 /* First index entry whose ref is >= ref (binary search). */
 static size_t lower_bound(const struct platform *p, const uint8_t ref[ROT_REF_LEN])
 {
-	size_t lo = 0, hi = p->n_devices;
+	size_t lo = 0, hi = p->n_index;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -106,58 +106,62 @@ static size_t lower_bound(const struct platform *p, const uint8_t ref[ROT_REF_LE
 	return lo;
 }
 
-int platform_resolve(const struct platform *p, const struct rot_identity *id,
-		     const struct platform_device **out)
+/*
+ * The one index entry whose reference matches and whose tag verifies (constant-time compare in
+ * rot_identity_verify). Two devices sharing a ref whose tags both verify: refuse rather than
+ * guess (docs/rot-derivation.md gives the odds).
+ */
+static int resolve_entry(const struct platform *p, const struct rot_identity *id,
+			 const struct platform_ref **out)
 {
-	const struct platform_device *found = NULL;
+	const struct platform_ref *found = NULL;
 	uint8_t ref[ROT_REF_LEN];
-	struct rot_key k = { { 0 } };
 	unsigned matches = 0;
-	int rc = 0;
 
 	rot_identity_ref(id, ref);
-	for (size_t i = lower_bound(p, ref); i < p->n_devices; i++) {
-		const struct platform_device *d = &p->devices[p->index[i].dev];
+	for (size_t i = lower_bound(p, ref); i < p->n_index; i++) {
+		int rc;
 
 		if (memcmp(p->index[i].ref, ref, ROT_REF_LEN) != 0)
 			break;
-		rc = rot_device_key(p->secret, d->uid, &k);
-		if (rc < 0)
-			goto out;
-		rc = rot_identity_verify(&k, id);
+		rc = rot_identity_verify(&p->index[i].key, id);
 		if (rc == -EIO)
-			goto out;
+			return rc;
 		if (rc == 0) {
 			matches++;
-			found = d;
+			found = &p->index[i];
 		}
 	}
-	/* Two devices sharing a ref whose tags both verify: refuse rather than guess. */
-	rc = matches == 1 ? 0 : -ENOENT;
+	if (matches != 1)
+		return -ENOENT;
+	*out = found;
+	return 0;
+}
+
+int platform_resolve(const struct platform *p, const struct rot_identity *id,
+		     const struct platform_device **out)
+{
+	const struct platform_ref *e = NULL;
+	int rc = resolve_entry(p, id, &e);
+
 	if (rc == 0 && out != NULL)
-		*out = found;
-out:
-	rot_key_clear(&k);
+		*out = &p->devices[e->dev];
 	return rc;
 }
 
 int platform_derive_psk(const struct platform *p, const struct rot_identity *id, size_t len,
 			const struct platform_device **dev, struct rot_psk *psk)
 {
-	const struct platform_device *d = NULL;
-	struct rot_key k = { { 0 } };
+	const struct platform_ref *e = NULL;
 	int rc;
 
 	if (len != 16 && len != 32)
 		return -EINVAL;
-	rc = platform_resolve(p, id, &d);
+	rc = resolve_entry(p, id, &e);
 	if (rc == 0)
-		rc = rot_device_key(p->secret, d->uid, &k);
-	if (rc == 0)
-		rc = rot_psk_derive(&k, id, len, psk);
+		rc = rot_psk_derive(&e->key, id, len, psk);
 	if (rc == 0 && dev != NULL)
-		*dev = d;
-	rot_key_clear(&k);
+		*dev = &p->devices[e->dev];
 	return rc;
 }
 

@@ -9,10 +9,15 @@
 #include "compiler.h"
 #include "rot/platform.h"
 
-/* Reference index entry: devices sorted by their 4-byte reference (platform_resolve). */
+/*
+ * Reference index entry: devices sorted by their 4-byte reference (platform_resolve), with the
+ * device key derived once at load so a lookup costs one HMAC (tag) and one HKDF-Expand (PSK).
+ * Wiped with the platform.
+ */
 struct platform_ref {
 	uint8_t ref[ROT_REF_LEN];
 	size_t dev;
+	struct rot_key key;
 };
 
 struct platform {
@@ -21,7 +26,8 @@ struct platform {
 	size_t n_accounts;
 	struct platform_device *devices;
 	size_t n_devices;
-	struct platform_ref *index; /* n_devices entries */
+	struct platform_ref *index; /* n_index entries (== n_devices once built) */
+	size_t n_index;
 };
 
 /* snprintf into err if err != NULL. */

@@ -7,6 +7,7 @@
 #include "rot/rot.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -40,17 +41,45 @@ static OSSL_PARAM utf8(const char *key, const char *value)
 	return OSSL_PARAM_construct_utf8_string(key, (char *)(uintptr_t)value, 0);
 }
 
+/*
+ * Algorithm handles, fetched once per process: EVP_*_fetch costs a locked name lookup, which
+ * dominated a GetPSK request. Written once under pthread_once and read-only afterwards (an
+ * immutable cache, not mutable state); never freed, like OpenSSL's own method store.
+ */
+static struct {
+	EVP_KDF *hkdf;
+	EVP_MAC *hmac;
+} algs;
+static pthread_once_t algs_once = PTHREAD_ONCE_INIT;
+
+static void fetch_algs(void)
+{
+	algs.hkdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	algs.hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+}
+
+static EVP_KDF *hkdf_alg(void)
+{
+	pthread_once(&algs_once, fetch_algs);
+	return algs.hkdf;
+}
+
+static EVP_MAC *hmac_alg(void)
+{
+	pthread_once(&algs_once, fetch_algs);
+	return algs.hmac;
+}
+
 /* HKDF-SHA256. salt == NULL selects EXPAND_ONLY (ikm is then the PRK). */
 static int hkdf(const uint8_t *ikm, size_t ikm_len, const void *salt, size_t salt_len,
 		const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len)
 {
-	EVP_KDF *kdf = NULL;
+	EVP_KDF *kdf = hkdf_alg();
 	EVP_KDF_CTX *ctx = NULL;
 	OSSL_PARAM p[6];
 	size_t n = 0;
 	int rc = -EIO;
 
-	kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
 	if (kdf == NULL)
 		goto out;
 	ctx = EVP_KDF_CTX_new(kdf);
@@ -68,7 +97,6 @@ static int hkdf(const uint8_t *ikm, size_t ikm_len, const void *salt, size_t sal
 		rc = 0;
 out:
 	EVP_KDF_CTX_free(ctx);
-	EVP_KDF_free(kdf);
 	return rc;
 }
 
@@ -77,13 +105,12 @@ static int hmac(const struct rot_key *key, const void *a, size_t a_len, const vo
 		uint8_t *out, size_t out_len)
 {
 	uint8_t mac[32];
-	EVP_MAC *m = NULL;
+	EVP_MAC *m = hmac_alg();
 	EVP_MAC_CTX *ctx = NULL;
 	OSSL_PARAM p[2];
 	size_t mac_len = 0;
 	int rc = -EIO;
 
-	m = EVP_MAC_fetch(NULL, "HMAC", NULL);
 	if (m == NULL)
 		goto out;
 	ctx = EVP_MAC_CTX_new(m);
@@ -100,7 +127,6 @@ static int hmac(const struct rot_key *key, const void *a, size_t a_len, const vo
 out:
 	OPENSSL_cleanse(mac, sizeof(mac));
 	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(m);
 	return rc;
 }
 
