@@ -250,13 +250,6 @@ size_t pty_queued(const struct pty *p)
 	return p->out.len;
 }
 
-void pty_flush(struct pty *p)
-{
-	buf_reset(&p->out);
-	tcflush(p->slave, TCIOFLUSH);
-	loop_set_events(p->src, POLLIN);
-}
-
 void pty_set_trace(struct pty *p, pty_trace_fn *fn, void *data)
 {
 	p->trace = fn;

@@ -53,8 +53,6 @@ const char *pty_link(const struct pty *p);
 int pty_write(struct pty *p, const void *data, size_t len);
 /* Bytes waiting in the output queue. */
 size_t pty_queued(const struct pty *p);
-/* Discards queued output and unread input sitting in the terminal (e.g. on modem reboot). */
-void pty_flush(struct pty *p);
 
 /* Installs (fn != NULL) or removes the traffic tap. */
 void pty_set_trace(struct pty *p, pty_trace_fn *fn, void *data);

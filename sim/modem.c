@@ -135,7 +135,6 @@ static void do_reboot(void *data)
 	m->powered_off = false;
 	at_engine_reset(m->at);
 	at_engine_set_silent(m->at, true);
-	pty_flush(m->pty);
 	settings_boot(m);
 	for (size_t i = 0; i < cmd_module_count(); i++)
 		if (cmd_module_at(i)->reset != NULL)
