@@ -64,78 +64,6 @@ int sock_fail(struct sock_table *t, struct slot *s, int err)
 	return err;
 }
 
-/* ---- events: queued, delivered from a 0 ms timer ---- */
-
-static void deliver(void *data);
-
-static void post(struct sock_table *t, const struct sock_event *ev)
-{
-	if (t->evq_len == SOCK_EVQ_LEN) {
-		log_error("socket event queue full: event %d for socket %d dropped", ev->type,
-			  ev->id);
-		return;
-	}
-	t->evq[(t->evq_head + t->evq_len) % SOCK_EVQ_LEN].ev = *ev;
-	t->evq_len++;
-	if (t->ev_timer == NULL)
-		t->ev_timer = loop_add_timer(t->loop, 0, deliver, t);
-}
-
-static void post_simple(struct slot *s, enum sock_event_type type, int err)
-{
-	struct sock_event ev = { .type = type, .id = s->id, .err = err };
-
-	post(s->t, &ev);
-}
-
-static void purge(struct sock_table *t, int id)
-{
-	unsigned n = t->evq_len, kept = 0;
-
-	for (unsigned i = 0; i < n; i++) {
-		struct pending_ev e = t->evq[(t->evq_head + i) % SOCK_EVQ_LEN];
-
-		if (e.ev.id != id || e.ev.type == SOCK_EV_INCOMING)
-			t->evq[(t->evq_head + kept++) % SOCK_EVQ_LEN] = e;
-	}
-	t->evq_len = kept;
-}
-
-static void slot_release(struct slot *s);
-
-/* Fills in fields that depend on the state at delivery time. Returns false to skip. */
-static bool finish_event(struct sock_table *t, struct sock_event *ev)
-{
-	struct slot *s = &t->slots[ev->id];
-
-	if (ev->type == SOCK_EV_CLOSE_DONE) {
-		slot_release(s);
-		return true;
-	}
-	if (ev->type != SOCK_EV_DATA)
-		return s->state != SOCK_STATE_FREE;
-	if (s->state == SOCK_STATE_FREE || s->state == SOCK_STATE_CLOSING)
-		return false;
-	ev->datagram = s->proto == SOCK_PROTO_UDP;
-	ev->avail = (size_t)sock_available(t, ev->id);
-	return ev->avail > 0;
-}
-
-static void deliver(void *data)
-{
-	struct sock_table *t = data;
-
-	t->ev_timer = NULL;
-	while (t->evq_len > 0) {
-		struct sock_event ev = t->evq[t->evq_head].ev;
-
-		t->evq_head = (t->evq_head + 1) % SOCK_EVQ_LEN;
-		t->evq_len--;
-		if (finish_event(t, &ev) && t->ev_fn != NULL)
-			t->ev_fn(t->ev_data, &ev);
-	}
-}
-
 /* ---- wire accounting (plain sockets here, TLS through the BIO hook) ---- */
 
 static void wire(void *data, bool out, const void *bytes, size_t n)
@@ -246,7 +174,7 @@ static void dq_clear(struct slot *s)
 	s->dq_bytes = 0;
 }
 
-static void slot_release(struct slot *s)
+void sock_slot_release(struct slot *s)
 {
 	struct sock_table *t = s->t;
 	int id = s->id;
@@ -278,84 +206,6 @@ static struct slot *claim(struct sock_table *t, enum sock_proto proto)
 	return NULL;
 }
 
-/* ---- table ---- */
-
-struct sock_table *sock_table_create(struct loop *loop, unsigned max_sockets)
-{
-	struct sock_table *t = calloc(1, sizeof(*t));
-
-	if (t == NULL || loop == NULL || max_sockets == 0)
-		goto fail;
-	t->slots = calloc(max_sockets, sizeof(*t->slots));
-	if (t->slots == NULL)
-		goto fail;
-	t->loop = loop;
-	t->max = t->max_secure = max_sockets;
-	t->timeout_ms = SOCK_TIMEOUT_DEFAULT;
-	for (unsigned i = 0; i < max_sockets; i++) {
-		t->slots[i].t = t;
-		t->slots[i].id = (int)i;
-		t->slots[i].fd = -1;
-	}
-	return t;
-fail:
-	log_error("cannot create the socket table");
-	if (t != NULL)
-		free(t->slots);
-	free(t);
-	return NULL;
-}
-
-void sock_table_destroy(struct sock_table *t)
-{
-	if (t == NULL)
-		return;
-	for (unsigned i = 0; i < t->max; i++)
-		slot_release(&t->slots[i]);
-	loop_remove(t->loop, t->ev_timer);
-	free(t->slots);
-	free(t);
-}
-
-void sock_table_set_event_cb(struct sock_table *t, sock_event_fn *fn, void *data)
-{
-	t->ev_fn = fn;
-	t->ev_data = data;
-}
-
-void sock_table_set_security(struct sock_table *t, const struct secprof_store *profiles,
-			     const struct credstore *creds)
-{
-	t->profiles = profiles;
-	t->creds = creds;
-}
-
-void sock_table_set_psk_gen(struct sock_table *t, secprof_psk_gen_fn *fn, void *data)
-{
-	t->psk_gen = fn;
-	t->psk_data = data;
-}
-
-void sock_table_set_max_secure(struct sock_table *t, unsigned n)
-{
-	t->max_secure = n;
-}
-
-void sock_table_set_timeout(struct sock_table *t, unsigned ms)
-{
-	t->timeout_ms = ms;
-}
-
-void sock_table_set_pcap(struct sock_table *t, struct pcap_writer *w)
-{
-	t->pcap = w;
-}
-
-int sock_table_last_error(const struct sock_table *t)
-{
-	return t->last_err;
-}
-
 /* ---- create / security ---- */
 
 int sock_create(struct sock_table *t, int proto, uint16_t local_port)
@@ -371,7 +221,7 @@ int sock_create(struct sock_table *t, int proto, uint16_t local_port)
 	s->local_port = local_port;
 	rc = open_host(s);
 	if (rc < 0) {
-		slot_release(s);
+		sock_slot_release(s);
 		return sock_fail(t, NULL, rc);
 	}
 	update_events(s);
@@ -423,7 +273,7 @@ static void connect_failed(struct slot *s, int err, const char *reason)
 		pcap_flow_fin(s->t->pcap, &s->flow, true);
 	close_host(s);
 	s->state = SOCK_STATE_FAILED;
-	post_simple(s, SOCK_EV_CONNECTED, sock_errno_to_ublox(sock_fail(s->t, s, err)));
+	sock_post_simple(s, SOCK_EV_CONNECTED, sock_errno_to_ublox(sock_fail(s->t, s, err)));
 }
 
 static void connected(struct slot *s)
@@ -433,7 +283,7 @@ static void connected(struct slot *s)
 	s->state = SOCK_STATE_CONNECTED;
 	s->reason[0] = '\0';
 	log_info("socket %d connected%s", s->id, s->tls != NULL ? " (secure)" : "");
-	post_simple(s, SOCK_EV_CONNECTED, 0);
+	sock_post_simple(s, SOCK_EV_CONNECTED, 0);
 	update_events(s);
 	if (s->tls != NULL && sock_tls_has_pending(s->tls))
 		do_read(s);
@@ -613,7 +463,7 @@ static void peer_closed(struct slot *s, int err)
 	close_host(s);
 	s->rx_eof = true;
 	s->state = SOCK_STATE_PEER_CLOSED;
-	post_simple(s, SOCK_EV_CLOSED, err == 0 ? 0 : sock_errno_to_ublox(err));
+	sock_post_simple(s, SOCK_EV_CLOSED, err == 0 ? 0 : sock_errno_to_ublox(err));
 }
 
 static ssize_t host_recv(struct slot *s, void *buf, size_t len)
@@ -648,7 +498,7 @@ static void read_stream(struct slot *s)
 		if (buf_append(&s->rx, chunk, (size_t)n) < 0)
 			break;
 		if (was_empty)
-			post_simple(s, SOCK_EV_DATA, 0);
+			sock_post_simple(s, SOCK_EV_DATA, 0);
 	}
 	OPENSSL_cleanse(chunk, sizeof(chunk));
 }
@@ -718,7 +568,7 @@ static void read_dgrams(struct slot *s)
 		}
 		s->want = 0;
 		if (dq_push(s, buf, (size_t)n, &from) == 0 && was_empty)
-			post_simple(s, SOCK_EV_DATA, 0);
+			sock_post_simple(s, SOCK_EV_DATA, 0);
 	}
 	free(buf);
 }
@@ -879,7 +729,7 @@ ssize_t sock_recvfrom(struct sock_table *t, int id, void *buf, size_t len, char 
 		free(d);
 	}
 	if (s->dq_head != NULL)
-		post_simple(s, SOCK_EV_DATA, 0);
+		sock_post_simple(s, SOCK_EV_DATA, 0);
 	if (s->fd >= 0)
 		do_read(s);
 	return (ssize_t)n;
@@ -900,7 +750,7 @@ ssize_t sock_read(struct sock_table *t, int id, void *buf, size_t len)
 	memcpy(buf, s->rx.data, n);
 	buf_consume(&s->rx, n);
 	if (s->rx.len > 0)
-		post_simple(s, SOCK_EV_DATA, 0);
+		sock_post_simple(s, SOCK_EV_DATA, 0);
 	if (s->state == SOCK_STATE_CONNECTED)
 		do_read(s); /* room again: drain the host socket / OpenSSL's buffer */
 	return (ssize_t)n;
@@ -939,8 +789,8 @@ int sock_close(struct sock_table *t, int id)
 	if (s == NULL || s->state == SOCK_STATE_CLOSING)
 		return sock_fail(t, NULL, -EBADF);
 	shut_host(s);
-	purge(t, id);
-	slot_release(s);
+	sock_purge(t, id);
+	sock_slot_release(s);
 	log_debug("socket %d closed", id);
 	return 0;
 }
@@ -952,9 +802,9 @@ int sock_close_async(struct sock_table *t, int id)
 	if (s == NULL || s->state == SOCK_STATE_CLOSING)
 		return sock_fail(t, NULL, -EBADF);
 	shut_host(s);
-	purge(t, id);
+	sock_purge(t, id);
 	s->state = SOCK_STATE_CLOSING;
-	post_simple(s, SOCK_EV_CLOSE_DONE, 0);
+	sock_post_simple(s, SOCK_EV_CLOSE_DONE, 0);
 	return 0;
 }
 
@@ -1008,5 +858,5 @@ static void do_accept(struct slot *l)
 	ev.id = s->id;
 	sock_addr_str(&peer, ev.peer_ip, &ev.peer_port);
 	sock_addr_str(&local, ev.local_ip, &ev.local_port);
-	post(l->t, &ev);
+	sock_post(l->t, &ev);
 }

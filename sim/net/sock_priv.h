@@ -80,6 +80,14 @@ struct slot *sock_slot(const struct sock_table *t, int id);
 int sock_fail(struct sock_table *t, struct slot *s, int err);
 void sock_addr_str(const struct sockaddr_in *a, char ip[SOCK_IP_MAX], uint16_t *port);
 
+void sock_slot_release(struct slot *s);
+
+/* sock_table.c: events are queued and delivered from a 0 ms loop timer. */
+void sock_post(struct sock_table *t, const struct sock_event *ev);
+void sock_post_simple(struct slot *s, enum sock_event_type type, int err);
+/* Drops queued events of id (except INCOMING, which names a different id). */
+void sock_purge(struct sock_table *t, int id);
+
 /* sock_ctl.c: applies the stored options to a fresh host socket. */
 int sock_opts_apply(struct slot *s);
 

@@ -193,7 +193,7 @@ static int teardown(void **state)
 }
 
 /* Starts `openssl s_server -quiet -accept <free port> <args...>` (TCP: waits until listening). */
-static void start_server(struct fx *f, bool udp, ...)
+static void start_server(struct fx *f, int udp, ...)
 {
 	for (int attempt = 0; attempt < 3; attempt++) {
 		char port[8], *argv[40] = { (char *)"openssl", (char *)"s_server", (char *)"-quiet",
@@ -287,8 +287,7 @@ static void test_tls12_psk_payloads(void **state)
 		all[i] = (uint8_t)i;
 	for (size_t i = 0; i < sizeof(big); i++)
 		big[i] = (uint8_t)(i ^ 0x5a);
-	start_server(f, false, "-tls1_2", "-nocert", "-psk", PSK_HEX, "-psk_identity", PSK_ID,
-		     NULL);
+	start_server(f, 0, "-tls1_2", "-nocert", "-psk", PSK_HEX, "-psk_identity", PSK_ID, NULL);
 	psk_profile(f, 0, 3);
 	assert_int_equal(secprof_cipher_list_edit(f->prof, 0, 0x00a8, false), 0);
 	id = connect_secure(f, SOCK_PROTO_TCP, &err);
@@ -310,8 +309,7 @@ static void test_tls13_psk(void **state)
 	struct fx *f = *state;
 	int err, id;
 
-	start_server(f, false, "-tls1_3", "-nocert", "-psk", PSK_HEX, "-psk_identity", PSK_ID,
-		     NULL);
+	start_server(f, 0, "-tls1_3", "-nocert", "-psk", PSK_HEX, "-psk_identity", PSK_ID, NULL);
 	psk_profile(f, 0, 4);
 	id = connect_secure(f, SOCK_PROTO_TCP, &err);
 	assert_int_equal(err, 0);
@@ -323,7 +321,7 @@ static void test_wrong_psk_reason(void **state)
 	struct fx *f = *state;
 	int err, id;
 
-	start_server(f, false, "-tls1_2", "-nocert", "-psk", "0F0E0D0C0B0A09080706050403020100",
+	start_server(f, 0, "-tls1_2", "-nocert", "-psk", "0F0E0D0C0B0A09080706050403020100",
 		     "-psk_identity", PSK_ID, NULL);
 	psk_profile(f, 0, 3);
 	id = connect_secure(f, SOCK_PROTO_TCP, &err);
@@ -331,7 +329,7 @@ static void test_wrong_psk_reason(void **state)
 	assert_string_equal(sock_reason(f->t, id), "PSK mismatch: bad record MAC");
 	/* TLS 1.3: the binder check fails on the server */
 	net_child_stop(&f->srv);
-	start_server(f, false, "-tls1_3", "-nocert", "-psk", "0F0E0D0C0B0A09080706050403020100",
+	start_server(f, 0, "-tls1_3", "-nocert", "-psk", "0F0E0D0C0B0A09080706050403020100",
 		     "-psk_identity", PSK_ID, NULL);
 	psk_profile(f, 0, 4);
 	id = connect_secure(f, SOCK_PROTO_TCP, &err);
@@ -344,8 +342,8 @@ static void test_wrong_identity_tls13(void **state)
 	struct fx *f = *state;
 	int err, id;
 
-	start_server(f, false, "-tls1_3", "-nocert", "-psk", PSK_HEX, "-psk_identity",
-		     "someone-else", NULL);
+	start_server(f, 0, "-tls1_3", "-nocert", "-psk", PSK_HEX, "-psk_identity", "someone-else",
+		     NULL);
 	psk_profile(f, 0, 4);
 	id = connect_secure(f, SOCK_PROTO_TCP, &err);
 	assert_int_not_equal(err, 0);
@@ -357,7 +355,7 @@ static void test_rot_psk_once_per_handshake(void **state)
 	struct fx *f = *state;
 	int err, a, b;
 
-	start_server(f, false, "-tls1_2", "-nocert", "-psk", PSK_HEX, "-psk_identity", "x", NULL);
+	start_server(f, 0, "-tls1_2", "-nocert", "-psk", PSK_HEX, "-psk_identity", "x", NULL);
 	assert_int_equal(secprof_reset(f->prof, 0), 0);
 	assert_int_equal(secprof_set_int(f->prof, 0, SECPROF_OP_ROT_PSK, 1), 0);
 	assert_int_equal(secprof_cipher_list_edit(f->prof, 0, 0x00ae, false), 0);
@@ -398,7 +396,7 @@ static void test_cert_levels(void **state)
 {
 	struct fx *f = *state;
 
-	start_server(f, false, "-cert", path_in(f->g, "srv.pem"), "-key", path_in(f->g, "srv.key"),
+	start_server(f, 0, "-cert", path_in(f->g, "srv.pem"), "-key", path_in(f->g, "srv.key"),
 		     NULL);
 	cert_case(f, 0, "other", "", 0, NULL);
 	cert_case(f, 1, "ca", "", 0, NULL);
@@ -413,7 +411,7 @@ static void test_cert_expired(void **state)
 {
 	struct fx *f = *state;
 
-	start_server(f, false, "-cert", path_in(f->g, "old.pem"), "-key", path_in(f->g, "srv.key"),
+	start_server(f, 0, "-cert", path_in(f->g, "old.pem"), "-key", path_in(f->g, "srv.key"),
 		     NULL);
 	cert_case(f, 2, "ca", "server.example", 0, NULL); /* levels 0-2 ignore dates */
 	cert_case(f, 3, "ca", "server.example", SOCK_UERR_EACCES, "certificate expired");
@@ -424,7 +422,7 @@ static void test_mutual_auth_and_pinning(void **state)
 	struct fx *f = *state;
 	int err, id;
 
-	start_server(f, false, "-cert", path_in(f->g, "srv.pem"), "-key", path_in(f->g, "srv.key"),
+	start_server(f, 0, "-cert", path_in(f->g, "srv.pem"), "-key", path_in(f->g, "srv.key"),
 		     "-Verify", "1", "-CAfile", path_in(f->g, "ca.pem"), NULL);
 	assert_int_equal(secprof_reset(f->prof, 0), 0);
 	assert_int_equal(secprof_set_int(f->prof, 0, SECPROF_OP_VERIFY, 1), 0);
@@ -461,8 +459,7 @@ static void test_dtls_psk(void **state)
 	struct fx *f = *state;
 	int err, id;
 
-	start_server(f, true, "-dtls1_2", "-nocert", "-psk", PSK_HEX, "-psk_identity", PSK_ID,
-		     NULL);
+	start_server(f, 1, "-dtls1_2", "-nocert", "-psk", PSK_HEX, "-psk_identity", PSK_ID, NULL);
 	psk_profile(f, 0, 3);
 	assert_int_equal(secprof_cipher_list_edit(f->prof, 0, 0x00a8, false),
 			 0); /* PSK-AES128-GCM */
@@ -510,8 +507,7 @@ static void test_peer_close_mid_transfer(void **state)
 	struct avail_wait w;
 	int err, id;
 
-	start_server(f, false, "-tls1_2", "-nocert", "-psk", PSK_HEX, "-psk_identity", PSK_ID,
-		     NULL);
+	start_server(f, 0, "-tls1_2", "-nocert", "-psk", PSK_HEX, "-psk_identity", PSK_ID, NULL);
 	psk_profile(f, 0, 3);
 	id = connect_secure(f, SOCK_PROTO_TCP, &err);
 	assert_int_equal(err, 0);
@@ -539,7 +535,7 @@ static void test_config_errors(void **state)
 	sock_table_set_psk_gen(f->t, NULL, NULL);
 	assert_int_equal(secprof_reset(f->prof, 0), 0);
 	assert_int_equal(secprof_set_int(f->prof, 0, SECPROF_OP_ROT_PSK, 1), 0);
-	start_server(f, false, "-tls1_2", "-nocert", "-psk", PSK_HEX, NULL);
+	start_server(f, 0, "-tls1_2", "-nocert", "-psk", PSK_HEX, NULL);
 	id = connect_secure(f, SOCK_PROTO_TCP, &err);
 	assert_int_not_equal(err, 0);
 	assert_non_null(strstr(sock_reason(f->t, id), "no RoT"));
