@@ -33,6 +33,7 @@ struct dns_job;
 /* State of command groups added by other work (sockets, security, RoT). */
 struct sock_table;
 struct secprof_store;
+struct credstore;
 struct cmd_sec_state;
 struct cmd_sock_state;
 
@@ -122,6 +123,7 @@ struct modem {
 	/* Extension points for later command groups; NULL until their module sets them. */
 	struct sock_table *socks;
 	struct secprof_store *profiles;
+	struct credstore *creds; /* +USECMNG credentials (cmd_security.c) */
 	struct cmd_sec_state *sec;
 	struct cmd_sock_state *sock_state; /* cmd_socket.c */
 };
@@ -153,6 +155,16 @@ void modem_reboot(struct modem *m);
 void modem_power_off(struct modem *m);
 /* ATZ / AT&F: profile settings back to defaults. */
 void modem_profile_reset(struct modem *m);
+
+/*
+ * RoT-generated PSK for profile op 11 (cmd_rot.c), with the signature of secprof_psk_gen_fn but
+ * a typed context. A fresh counter on every call; the pair is remembered for :psk as for
+ * AT+USECPSK. id receives the identity as its 28 upper-case hex ASCII characters (what goes
+ * into the ClientKeyExchange and GetPSK's KeyID); *id_len is the capacity on input (>= 28) and
+ * 28 on output; psk receives len (16 or 32) bytes. Returns 0, -EOPNOTSUPP (no RoT), -EACCES
+ * (not bootstrapped or provisioning off), -EPERM (not sealed), -EINVAL or -errno.
+ */
+int modem_rot_psk(struct modem *m, size_t len, uint8_t *id, size_t *id_len, uint8_t *psk);
 
 /* "SARA-R510M8S, device 0123..., IMEI ..." etc. for :status; appended to out (cap bytes). */
 int modem_status(const struct modem *m, char *out, size_t cap);

@@ -64,6 +64,10 @@ extern const struct cmd_module cmd_general_module;
 extern const struct cmd_module cmd_network_module;
 extern const struct cmd_module cmd_pdp_module;
 extern const struct cmd_module cmd_dns_module;
+/* Security (issue 4): profiles, credentials and state; RoT commands; module file system. */
+extern const struct cmd_module cmd_security_module;
+extern const struct cmd_module cmd_rot_module;
+extern const struct cmd_module cmd_files_module;
 /* Sockets (issue 5, cmd_socket.c); after the security module in the list. */
 extern const struct cmd_module cmd_socket_module;
 

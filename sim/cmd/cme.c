@@ -37,6 +37,7 @@ int cmd_cme_from_errno(int err)
 		{ -ETIMEDOUT, AT_CME_NETWORK_TIMEOUT },
 		{ -EBUSY, 1950 },
 		{ -ENXIO, AT_CME_SIM_NOT_INSERTED },
+		{ -ENODATA, 1912 }, /* module file system: FFS file not found */
 		/* sockets (cmd_socket.c): the cause is in +USOER, the log says why in words */
 		{ -ECONNREFUSED, AT_CME_OPERATION_NOT_ALLOWED },
 		{ -ECONNRESET, AT_CME_OPERATION_NOT_ALLOWED },

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * State of the security command groups (cmd_security.c, cmd_rot.c, cmd_files.c), shared by
+ * these three files and read by the console (:psk, :rot, :unseal). Lives in m->sec; the
+ * profiles and credentials live in m->profiles and m->creds (the socket group reads them).
+ * See docs/security.md.
+ */
+#ifndef SIM_CMD_CMD_SECURITY_H
+#define SIM_CMD_CMD_SECURITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rot/rot.h"
+
+struct buf;
+struct loop_source;
+struct modem;
+struct nvm;
+struct rot_counter;
+
+#define SEC_PAIRS_MAX       32   /* :psk remembers the last 32 pairs of this run */
+#define SEC_SEAL_UID_MAX    64   /* device profile UID of the seal request */
+#define SEC_SERIAL_MAX      16   /* "up to 16 characters for SARA-R4/SARA-R5" */
+#define SEC_SEAL_DELAY_MS   1500 /* seal request -> 1,1,1 (UKMS_SIM_SEAL_DELAY_MS) */
+#define SEC_COUNTER_BLOCK   64   /* RoT counter reservation block */
+#define SEC_CONN_PERIOD_MS  (24ull * 3600 * 1000) /* +USECCONN rate limit */
+#define SEC_FILES_MAX       32
+#define SEC_FILE_NAME_MAX   248
+#define SEC_FILE_SIZE_MAX   16384
+#define SEC_FS_SPACE        (256u * 1024)
+#define SEC_IMPORT_NAME_MAX 200
+#define SEC_IMPORT_PW_MAX   128
+
+/* One AT+USECPSK (or op 11) result remembered for :psk. */
+struct sec_pair {
+	char id[ROT_IDENTITY_HEX + 1];
+	struct rot_psk psk; /* secret */
+	uint32_t counter;
+};
+
+struct sec_file {
+	bool used;
+	char name[SEC_FILE_NAME_MAX + 1];
+	uint8_t *data; /* wiped when freed */
+	size_t len;
+};
+
+/* The '>' prompt of +USECMNG / +UDWNFILE: what the handler saw, for the data callback. */
+struct sec_import {
+	int type;
+	char name[SEC_FILE_NAME_MAX + 1];
+	char password[SEC_IMPORT_PW_MAX + 1];
+	bool has_password;
+};
+
+struct cmd_sec_state {
+	struct nvm *nvm;
+	struct rot_counter *counter; /* NULL for a persona without a RoT */
+	struct rot_device dev;       /* uid, ref and K_dev: secret */
+	bool bootstrapped, sealed, provisioning;
+	char seal_uid[SEC_SEAL_UID_MAX + 1];
+	char seal_serial[SEC_SERIAL_MAX + 1];
+	char *devcert_pem; /* self-signed device certificate made at sealing */
+	struct loop_source *seal_timer;
+	uint32_t seal_delay_ms;
+	int unsealed_cme; /* CME code of +USECPSK / +USECDEVCERT when not sealed */
+	uint64_t last_conn_ms;
+	bool conn_used;
+	struct sec_pair pairs[SEC_PAIRS_MAX];
+	size_t n_pairs, pair_next;
+	uint64_t pairs_total;
+	struct sec_file files[SEC_FILES_MAX];
+	struct sec_import imp;
+	bool saved_hex;
+	int saved_mnoprof;
+};
+
+/* ---- cmd_security.c ---- */
+
+/* Writes every NVM section (profiles, credentials, files, seal, settings) and commits. */
+int cmd_sec_persist(struct modem *m);
+
+/* ---- cmd_rot.c ---- */
+
+/* Sets up the RoT (device key, counter in the state dir) and loads the "seal" section. */
+int cmd_rot_setup(struct modem *m, char *err, size_t errlen);
+void cmd_rot_teardown(struct cmd_sec_state *st);
+/* The "seal" NVM section. */
+int cmd_rot_format(const struct cmd_sec_state *st, struct buf *out);
+
+/* Console: pairs of this run (PSK fingerprints, or the PSK hex with show), RoT status, unseal.
+ * Text is appended to out, one line per "\n". Return 0 or -errno. */
+int cmd_sec_console_psk(const struct modem *m, bool show, struct buf *out);
+int cmd_sec_console_rot(const struct modem *m, struct buf *out);
+int cmd_sec_console_unseal(struct modem *m, struct buf *out);
+
+/* ---- cmd_files.c ---- */
+
+/* The "files" NVM section. parse replaces every file only if the image is valid. */
+int cmd_files_format(const struct cmd_sec_state *st, struct buf *out);
+int cmd_files_parse(struct cmd_sec_state *st, const void *data, size_t len);
+void cmd_files_clear(struct cmd_sec_state *st);
+/* Borrowed contents of a file, or -ENODATA (FFS file not found). */
+int cmd_files_get(const struct cmd_sec_state *st, const char *name, const uint8_t **data,
+		  size_t *len);
+
+#endif /* SIM_CMD_CMD_SECURITY_H */
