@@ -20,6 +20,7 @@
 #include "compiler.h"
 #include "log.h"
 #include "loop.h"
+#include "cmd_security.h"
 #include "modem.h"
 #include "netsim.h"
 #include "pty.h"
@@ -170,6 +171,51 @@ static void cmd_reboot(struct console *c, const char *arg)
 	modem_reboot(c->m);
 }
 
+/* Prints text made by a cmd_sec_console_* call, one line per "\n" (docs/security.md). */
+static void print_sec(struct console *c, int (*fn)(struct modem *, bool, struct buf *), bool arg)
+{
+	struct buf b;
+	char *save = NULL;
+
+	buf_init_secret(&b, 16 * 1024);
+	if (fn(c->m, arg, &b) < 0 && b.len == 0)
+		buf_appendf(&b, "failed");
+	for (char *l = strtok_r((char *)(uintptr_t)buf_cstr(&b), "\n", &save); l != NULL;
+	     l = strtok_r(NULL, "\n", &save))
+		print_line("%s", l);
+	buf_finish(&b);
+}
+
+static int sec_psk(struct modem *m, bool show, struct buf *out)
+{
+	return cmd_sec_console_psk(m, show, out);
+}
+
+static int sec_rot(struct modem *m, bool unused, struct buf *out)
+{
+	return cmd_sec_console_rot(m, out);
+}
+
+static int sec_unseal(struct modem *m, bool unused, struct buf *out)
+{
+	return cmd_sec_console_unseal(m, out);
+}
+
+static void cmd_psk(struct console *c, const char *arg)
+{
+	print_sec(c, sec_psk, strcasecmp(arg, "show") == 0);
+}
+
+static void cmd_rot(struct console *c, const char *arg)
+{
+	print_sec(c, sec_rot, false);
+}
+
+static void cmd_unseal(struct console *c, const char *arg)
+{
+	print_sec(c, sec_unseal, false);
+}
+
 static void cmd_quit(struct console *c, const char *arg)
 {
 	loop_quit(c->loop);
@@ -184,6 +230,11 @@ static const struct console_cmd console_cmds[] = {
 	{ ":attach", ":attach                 network side: coverage back", cmd_attach },
 	{ ":reboot", ":reboot                 silent reset (also powers on after +CPWROFF)",
 	  cmd_reboot },
+	{ ":psk", ":psk [show]              PSK pairs of this run (fingerprints; show: PSK hex)",
+	  cmd_psk },
+	{ ":rot", ":rot                    RoT UID, next counter, seal state", cmd_rot },
+	{ ":unseal", ":unseal                 factory-reset the seal (+USECDEVINFO: 1,0,1)",
+	  cmd_unseal },
 	{ ":quit", ":quit                   exit ukms-sim", cmd_quit },
 };
 
