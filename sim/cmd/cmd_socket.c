@@ -297,6 +297,12 @@ static void handle_sock_event(void *data, const struct sock_event *ev)
 
 /* ---- module hooks ---- */
 
+/* Profile op 11: a fresh RoT pair per handshake (secprof_psk_gen_fn over modem_rot_psk). */
+static int rot_psk(void *data, size_t len, uint8_t *id, size_t *id_len, uint8_t *psk)
+{
+	return modem_rot_psk(data, len, id, id_len, psk);
+}
+
 static int table_open(struct modem *m)
 {
 	unsigned max = m->persona->max_sockets;
@@ -307,8 +313,9 @@ static int table_open(struct modem *m)
 	sock_table_set_event_cb(m->socks, handle_sock_event, m);
 	sock_table_set_max_secure(m->socks, m->persona->max_secure_sockets);
 	sock_table_set_pcap(m->socks, m->sock_state->pcap);
-	if (m->profiles != NULL)
-		sock_table_set_security(m->socks, m->profiles, NULL);
+	sock_table_set_security(m->socks, m->profiles, m->creds);
+	if (m->persona->has_rot)
+		sock_table_set_psk_gen(m->socks, rot_psk, m);
 	return 0;
 }
 
