@@ -38,12 +38,13 @@ def write_read(md, sid, data, what):
         if not ok:
             md.tap.point(False, what + ': +USORD head', diag)
             return
-        while len(md.sim.rx) < n + 11 and md.sim._fill(time.monotonic() + 5):
+        want_tail = b'"\r\n\r\nOK\r\n'
+        while len(md.sim.rx) < n + len(want_tail) and md.sim._fill(time.monotonic() + 5):
             pass
         got += md.sim.rx[:n]
-        tail = md.sim.rx[n:n + 11]
-        md.sim.rx = md.sim.rx[n + 11:]
-        if tail != b'"\r\n\r\nOK\r\n':
+        tail = md.sim.rx[n:n + len(want_tail)]
+        md.sim.rx = md.sim.rx[n + len(want_tail):]
+        if tail != want_tail:
             md.tap.point(False, what + ': +USORD tail', repr(tail))
             return
     md.tap.point(got == data, what + ': echoed bytes identical', '' if got == data else
