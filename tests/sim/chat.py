@@ -23,9 +23,11 @@ Usage: chat.py SIM_EXE SCRIPT...    (TAP on stdout, exit 1 if any point failed)
 import os
 import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import termios
 import time
 import tty
@@ -191,6 +193,17 @@ def parse_script(path):
 def run_script(exe, path, tap):
     name = os.path.basename(path)
     args, steps = parse_script(path)
+    # ukms-sim keeps module state (NVM) under $XDG_STATE_HOME unless --state-dir/--ephemeral:
+    # give every script a fresh one so runs never share or leave state behind.
+    state = tempfile.mkdtemp(prefix='ukms-chat-')
+    os.environ['XDG_STATE_HOME'] = state
+    try:
+        run_steps(exe, name, args, steps, tap)
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
+
+
+def run_steps(exe, name, args, steps, tap):
     try:
         sim = Sim(exe, args)
     except RuntimeError as e:
