@@ -205,6 +205,16 @@ def t_listen_options(exe, tap, opts):
     md.cmd('AT+USOGO=0,6,1', '\r\n+USOGO: 1\r\n\r\nOK\r\n', '+USOGO reads it back')
     md.ok('AT+USOSO=0,65535,128,1,30', '+USOSO LINGER')
     md.cmd('AT+USOGO=0,65535,128', '\r\n+USOGO: 1,30\r\n\r\nOK\r\n', '+USOGO LINGER: two values')
+    md.ok('AT+CFUN=16', 'reboot with sockets open')
+    back = False
+    until = time.monotonic() + 5
+    while not back and time.monotonic() < until:  # the module is silent while it reboots
+        md.send('AT\r')
+        back = md.sim.expect_line('OK', 100)[0]
+    tap.point(back, 'module answers again after the reboot')
+    md.send('ATE0\r')
+    md.sim.expect_line('OK', 3000)
+    md.cmd('AT+USOCR=6', '\r\n+USOCR: 0\r\n\r\nOK\r\n', 'after a reboot every socket id is free')
     md.close()
 
 
