@@ -34,13 +34,16 @@ struct psks_server {
 	SSL *listen_ssl;  /* DTLS: the SSL DTLSv1_listen is working on */
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
-	unsigned active; /* guarded by lock */
-	unsigned served; /* clients handed to a thread (run() thread only) */
-	unsigned ok;     /* completed handshakes, guarded by lock */
+	unsigned active;         /* guarded by lock */
+	unsigned served;         /* clients handed to a thread (run() thread only) */
+	unsigned ok;             /* completed handshakes, guarded by lock */
+	struct client *finished; /* done threads to join, guarded by lock */
 };
 
 struct client {
 	struct psks_server *srv;
+	pthread_t tid;
+	struct client *next; /* on the server's finished list */
 	struct psks_conn conn;
 };
 
@@ -160,26 +163,46 @@ static void *client_main(void *arg)
 	char byte = 0;
 
 	SSL_free(cl->conn.ssl); /* closes the fd (BIO_CLOSE) */
+	cl->conn.ssl = NULL;
 	OPENSSL_cleanse(&cl->conn.session, sizeof(cl->conn.session));
-	free(cl);
 	ERR_clear_error();
+	/* Last touch of s: run() may destroy it as soon as the lock is released. */
 	pthread_mutex_lock(&s->lock);
 	s->active--;
 	if (rc == 0)
 		s->ok++;
+	cl->next = s->finished;
+	s->finished = cl;
+	if (write(s->done_pipe[1], &byte, 1) < 0)
+		log_debug("done pipe full"); /* run() still sees the list */
 	pthread_cond_broadcast(&s->idle);
 	pthread_mutex_unlock(&s->lock);
-	if (write(s->done_pipe[1], &byte, 1) < 0)
-		log_debug("done pipe full"); /* run() still sees the count */
 	return NULL;
+}
+
+/*
+ * Joins the threads that have finished. Joining (rather than detaching) lets each thread's
+ * OpenSSL per-thread state be released before the process exits.
+ */
+static void reap(struct psks_server *s)
+{
+	struct client *cl, *next;
+
+	pthread_mutex_lock(&s->lock);
+	cl = s->finished;
+	s->finished = NULL;
+	pthread_mutex_unlock(&s->lock);
+	for (; cl != NULL; cl = next) {
+		next = cl->next;
+		pthread_join(cl->tid, NULL);
+		free(cl);
+	}
 }
 
 /* Hands ssl (owning its fd) to a new thread. Consumes ssl in every case. */
 static int spawn(struct psks_server *s, SSL *ssl, const struct sockaddr *peer)
 {
 	struct client *cl = calloc(1, sizeof(*cl));
-	pthread_attr_t attr;
-	pthread_t tid;
 	int rc = -ENOMEM;
 
 	if (cl == NULL)
@@ -195,10 +218,7 @@ static int spawn(struct psks_server *s, SSL *ssl, const struct sockaddr *peer)
 	pthread_mutex_lock(&s->lock);
 	s->active++;
 	pthread_mutex_unlock(&s->lock);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	rc = -pthread_create(&tid, &attr, client_main, cl);
-	pthread_attr_destroy(&attr);
+	rc = -pthread_create(&cl->tid, NULL, client_main, cl);
 	if (rc == 0) {
 		s->served++;
 		return 0;
@@ -377,16 +397,20 @@ static int stop_clients(struct psks_server *s)
 	pthread_mutex_unlock(&s->lock);
 	if (rc == -EBUSY)
 		log_warn("%u clients still busy at exit", s->active);
+	else
+		reap(s);
 	return rc;
 }
 
-static bool once_done(struct psks_server *s)
+/* A client finished: joins it. True when --once and its client is done. */
+static bool client_done(struct psks_server *s)
 {
 	char bytes[64];
 	bool done;
 
 	while (read(s->done_pipe[0], bytes, sizeof(bytes)) > 0)
 		;
+	reap(s);
 	pthread_mutex_lock(&s->lock);
 	done = s->cfg.once && s->served > 0 && s->active == 0;
 	pthread_mutex_unlock(&s->lock);
@@ -411,7 +435,7 @@ int psks_server_run(struct psks_server *s, int stop_fd)
 			continue;
 		if (p[0].revents != 0)
 			break;
-		if (p[1].revents != 0 && once_done(s))
+		if (p[1].revents != 0 && client_done(s))
 			break;
 		if (p[2].revents != 0 && s->cfg.dtls)
 			listen_dtls(s);

@@ -3,10 +3,10 @@
  * Listening socket and connection threads of ukms-psk-server.
  *
  * The calling thread accepts (TCP) or runs DTLSv1_listen (UDP, cookie exchange); every
- * accepted client gets its own detached thread (at most max_clients at a time) that runs the
- * handshake (PSK lookup included, which may wait for the API) and then echoes what it
- * receives. A slow lookup thus only delays its own client. A DTLS client is moved from the
- * listening socket to its own UDP socket bound to the same address and connected to the peer.
+ * accepted client gets its own thread (at most max_clients at a time, joined when done) that runs
+ * the handshake (PSK lookup included, which may wait for the API) and then echoes what it receives.
+ * A slow lookup thus only delays its own client. A DTLS client is moved from the listening socket
+ * to its own UDP socket bound to the same address and connected to the peer.
  */
 #ifndef EXAMPLES_PSK_SERVER_SERVER_H
 #define EXAMPLES_PSK_SERVER_SERVER_H

@@ -171,7 +171,7 @@ def s_client(port, identity, psk, version="tls1_2", payload="ping", timeout=10.0
         pass
     p.stdin = None  # communicate() must not touch the closed pipe
     try:
-        rest, _ = p.communicate(timeout=5)
+        rest, _ = p.communicate(timeout=1.5)
         out += rest or b""
     except subprocess.TimeoutExpired:
         p.kill()

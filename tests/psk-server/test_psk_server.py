@@ -162,7 +162,8 @@ def test_api_failures(t, exe, mock):
     srv = start_server(exe, mock.url, "--once", "--key-length", "256")
     try:
         ok, _, out = s_client(srv.port, OK_ID, OK_PSK * 2, "tls1_2", "long-key")
-        t.ok(ok and srv.wait_exit() == 0, "--key-length 256 echoes; --once exits 0", out)
+        rc = srv.wait_exit()
+        t.ok(ok and rc == 0, "--key-length 256 echoes; --once exits 0 (%s)" % rc, srv.text())
     finally:
         srv.stop()
 
