@@ -25,6 +25,8 @@ enum opt_id {
 	OPT_STATE_DIR,
 	OPT_EPHEMERAL,
 	OPT_PCAP,
+	OPT_SEAL_DELAY,
+	OPT_UNSEALED_CME,
 };
 
 static const struct option long_opts[] = {
@@ -39,6 +41,8 @@ static const struct option long_opts[] = {
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 	{ "ephemeral", no_argument, NULL, OPT_EPHEMERAL },
 	{ "pcap", required_argument, NULL, OPT_PCAP },
+	{ "seal-delay-ms", required_argument, NULL, OPT_SEAL_DELAY },
+	{ "unsealed-cme", required_argument, NULL, OPT_UNSEALED_CME },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -60,6 +64,9 @@ void config_usage(FILE *out)
 		"      --state-dir DIR    directory for persistent module state\n"
 		"      --ephemeral        keep no state on disk\n"
 		"      --pcap FILE        write every socket's traffic to FILE (pcap)\n"
+		"      --seal-delay-ms N  seal request to sealed state, 0..600000 (default 1500)\n"
+		"      --unsealed-cme N   +CME ERROR code of +USECPSK and +USECDEVCERT on an\n"
+		"                         unsealed module, 0..65535 (default 3)\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          version\n\n"
 		"Models:");
@@ -81,8 +88,46 @@ static int parse_u32(const char *s, uint32_t *out)
 	return 0;
 }
 
+/* Options taking a number in 0..max. Returns 0, or -ENOENT if opt is not one of them. */
+static int apply_number(struct modem_config *cfg, int opt, const char *arg, char *err,
+			size_t errlen)
+{
+	static const struct {
+		int opt;
+		const char *name;
+		uint32_t max;
+	} numbers[] = {
+		{ OPT_REG_DELAY, "--reg-delay-ms", UINT32_MAX },
+		{ OPT_SEAL_DELAY, "--seal-delay-ms", CONFIG_SEAL_DELAY_MAX },
+		{ OPT_UNSEALED_CME, "--unsealed-cme", CONFIG_UNSEALED_CME_MAX },
+	};
+	uint32_t v;
+
+	for (size_t i = 0; i < ARRAY_LEN(numbers); i++) {
+		if (numbers[i].opt != opt)
+			continue;
+		if (parse_u32(arg, &v) < 0 || v > numbers[i].max) {
+			snprintf(err, errlen, "bad %s '%s' (expected 0..%u)", numbers[i].name, arg,
+				 (unsigned)numbers[i].max);
+			return -EINVAL;
+		}
+		if (opt == OPT_REG_DELAY)
+			cfg->reg_delay_ms = v;
+		else if (opt == OPT_SEAL_DELAY)
+			cfg->seal_delay_ms = v;
+		else
+			cfg->unsealed_cme = (int)v;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static int apply(struct modem_config *cfg, int opt, const char *arg, char *err, size_t errlen)
 {
+	int rc = apply_number(cfg, opt, arg, err, errlen);
+
+	if (rc != -ENOENT)
+		return rc;
 	switch (opt) {
 	case OPT_MODEL:
 		if (persona_find(arg) == NULL) {
@@ -120,15 +165,18 @@ static int apply(struct modem_config *cfg, int opt, const char *arg, char *err, 
 			return 0;
 		snprintf(err, errlen, "bad --log-level '%s'", arg);
 		return -EINVAL;
-	case OPT_REG_DELAY:
-		if (parse_u32(arg, &cfg->reg_delay_ms) == 0)
-			return 0;
-		snprintf(err, errlen, "bad --reg-delay-ms '%s'", arg);
-		return -EINVAL;
 	default:
 		snprintf(err, errlen, "bad option (see --help)");
 		return -EINVAL;
 	}
+}
+
+void config_defaults(struct modem_config *cfg)
+{
+	*cfg = (struct modem_config){ .log_level = LOG_LEVEL_INFO,
+				      .reg_delay_ms = CONFIG_REG_DELAY_DEFAULT,
+				      .seal_delay_ms = CONFIG_SEAL_DELAY_DEFAULT,
+				      .unsealed_cme = CONFIG_UNSEALED_CME_DEFAULT };
 }
 
 int config_parse(struct modem_config *cfg, int argc, char **argv, FILE *out, char *err,
@@ -136,8 +184,7 @@ int config_parse(struct modem_config *cfg, int argc, char **argv, FILE *out, cha
 {
 	int opt;
 
-	*cfg = (struct modem_config){ .log_level = LOG_LEVEL_INFO,
-				      .reg_delay_ms = CONFIG_REG_DELAY_DEFAULT };
+	config_defaults(cfg);
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "m:p:d:l:hV", long_opts, NULL)) != -1) {

@@ -13,7 +13,11 @@
 
 #include "log.h"
 
-#define CONFIG_REG_DELAY_DEFAULT 2000u
+#define CONFIG_REG_DELAY_DEFAULT    2000u
+#define CONFIG_SEAL_DELAY_DEFAULT   1500u /* seal request -> +USECDEVINFO 1,1,1 (quirks Q2) */
+#define CONFIG_SEAL_DELAY_MAX       600000u
+#define CONFIG_UNSEALED_CME_DEFAULT 3 /* operation not allowed (quirks Q3) */
+#define CONFIG_UNSEALED_CME_MAX     65535
 
 struct modem_config {
 	const char *model;         /* --model, NULL when not given */
@@ -24,15 +28,20 @@ struct modem_config {
 	enum log_level log_level;
 	const char *log_file;
 	uint32_t reg_delay_ms;
-	const char *state_dir; /* --state-dir (used by the security work) */
-	bool ephemeral;        /* --ephemeral: keep no state on disk */
+	const char *state_dir;  /* --state-dir (used by the security work) */
+	bool ephemeral;         /* --ephemeral: keep no state on disk */
 	const char *pcap_path;  /* --pcap FILE: socket traffic as pcap (cmd_socket) */
+	uint32_t seal_delay_ms; /* --seal-delay-ms: seal request -> sealed (cmd_rot) */
+	int unsealed_cme;       /* --unsealed-cme: +CME code of +USECPSK/+USECDEVCERT unsealed */
 };
 
 enum config_result {
 	CONFIG_RUN = 0,  /* start the modem */
 	CONFIG_EXIT = 1, /* --help / --version printed: exit 0 */
 };
+
+/* The defaults of every option (what config_parse starts from). */
+void config_defaults(struct modem_config *cfg);
 
 /*
  * Parses argv into cfg (defaults first). Help and version text go to out. Returns

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "cmd_security.h"
 #include "log.h"
 #include "modem.h"
 #include "persona.h"
@@ -184,6 +185,7 @@ static enum at_rc handle_umnoprof(struct at_req *req)
 	if (netsim_fun(m->net) == 1)
 		return cmd_fail(req, -EPERM); /* needs the radio off */
 	m->set.mnoprof = (int)at_arg_int(req, 0);
+	cmd_sec_settings_changed(m); /* NVM on the real module */
 	return AT_RC_OK;
 }
 
@@ -226,6 +228,7 @@ static enum at_rc handle_udconf(struct at_req *req)
 		if (at_arg_int(req, 1) > 1)
 			return cmd_fail(req, -EINVAL);
 		m->set.hex_mode = at_arg_int(req, 1) == 1;
+		cmd_sec_settings_changed(m);
 		return AT_RC_OK;
 	}
 	if (i == m->set.n_udconf) {

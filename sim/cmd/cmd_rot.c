@@ -544,23 +544,6 @@ static int seal_parse(struct cmd_sec_state *st, const uint8_t *data, size_t len)
 	return rc;
 }
 
-static long env_long(const char *name, long def, long min, long max)
-{
-	const char *s = getenv(name);
-	char *end = NULL;
-	long v;
-
-	if (s == NULL || s[0] == '\0')
-		return def;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max) {
-		log_warn("ignoring %s=%s (expected %ld..%ld)", name, s, min, max);
-		return def;
-	}
-	return v;
-}
-
 int cmd_rot_setup(struct modem *m, char *err, size_t errlen)
 {
 	struct cmd_sec_state *st = m->sec;
@@ -571,10 +554,8 @@ int cmd_rot_setup(struct modem *m, char *err, size_t errlen)
 	st->bootstrapped = m->device->bootstrapped;
 	st->sealed = m->device->sealed;
 	st->provisioning = m->device->psk_provisioning;
-	st->seal_delay_ms =
-		(uint32_t)env_long("UKMS_SIM_SEAL_DELAY_MS", SEC_SEAL_DELAY_MS, 0, 600000);
-	st->unsealed_cme =
-		(int)env_long("UKMS_SIM_UNSEALED_CME", AT_CME_OPERATION_NOT_ALLOWED, 0, 65535);
+	st->seal_delay_ms = m->cfg.seal_delay_ms;
+	st->unsealed_cme = m->cfg.unsealed_cme;
 	if (!m->persona->has_rot)
 		return 0;
 	rc = platform_device_rot(m->platform, m->device, &st->dev);

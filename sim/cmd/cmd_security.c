@@ -30,9 +30,15 @@
 
 /* ---- persistence ---- */
 
+/* The +UDCONF=1 hex mode survives a reboot only on some personas (quirks Q19). */
+static bool persisted_hex(const struct modem *m)
+{
+	return m->persona->hexmode_persists && m->set.hex_mode;
+}
+
 static int format_settings(const struct modem *m, struct buf *out)
 {
-	return buf_appendf(out, "hex_mode %d\nmnoprof %d\n", m->set.hex_mode ? 1 : 0,
+	return buf_appendf(out, "hex_mode %d\nmnoprof %d\n", persisted_hex(m) ? 1 : 0,
 			   m->set.mnoprof);
 }
 
@@ -90,7 +96,7 @@ int cmd_sec_persist(struct modem *m)
 	if (rc == 0)
 		rc = nvm_commit(st->nvm);
 	if (rc == 0) {
-		st->saved_hex = m->set.hex_mode;
+		st->saved_hex = persisted_hex(m);
 		st->saved_mnoprof = m->set.mnoprof;
 	} else {
 		log_error("NVM not written: %s", strerror(-rc));
@@ -98,12 +104,12 @@ int cmd_sec_persist(struct modem *m)
 	return rc;
 }
 
-/* Settings changed by other groups (+UMNOPROF, +UDCONF=1) are written at reboot and exit. */
-static void persist_settings_if_changed(struct modem *m)
+void cmd_sec_settings_changed(struct modem *m)
 {
 	struct cmd_sec_state *st = m->sec;
 
-	if (st != NULL && (st->saved_hex != m->set.hex_mode || st->saved_mnoprof != m->set.mnoprof))
+	if (st != NULL && st->nvm != NULL &&
+	    (st->saved_hex != persisted_hex(m) || st->saved_mnoprof != m->set.mnoprof))
 		cmd_sec_persist(m);
 }
 
@@ -204,7 +210,7 @@ static int sec_init(struct modem *m)
 		if (rc < 0)
 			log_error("%s", err);
 	}
-	m->sec->saved_hex = m->set.hex_mode;
+	m->sec->saved_hex = persisted_hex(m);
 	m->sec->saved_mnoprof = m->set.mnoprof;
 	return rc;
 }
@@ -212,7 +218,7 @@ static int sec_init(struct modem *m)
 static void sec_finish(struct modem *m)
 {
 	if (m->sec != NULL && m->sec->nvm != NULL)
-		persist_settings_if_changed(m);
+		cmd_sec_settings_changed(m);
 	if (m->sec != NULL) {
 		loop_remove(m->loop, m->sec->seal_timer);
 		cmd_rot_teardown(m->sec);
@@ -231,7 +237,7 @@ static void sec_finish(struct modem *m)
 static void sec_reset(struct modem *m, bool reboot)
 {
 	if (reboot)
-		persist_settings_if_changed(m);
+		cmd_sec_settings_changed(m);
 }
 
 /* ---- +USECPRF ---- */

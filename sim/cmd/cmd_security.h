@@ -20,11 +20,10 @@ struct modem;
 struct nvm;
 struct rot_counter;
 
-#define SEC_PAIRS_MAX       32   /* :psk remembers the last 32 pairs of this run */
-#define SEC_SEAL_UID_MAX    64   /* device profile UID of the seal request */
-#define SEC_SERIAL_MAX      16   /* "up to 16 characters for SARA-R4/SARA-R5" */
-#define SEC_SEAL_DELAY_MS   1500 /* seal request -> 1,1,1 (UKMS_SIM_SEAL_DELAY_MS) */
-#define SEC_COUNTER_BLOCK   64   /* RoT counter reservation block */
+#define SEC_PAIRS_MAX       32                    /* :psk remembers the last 32 pairs of this run */
+#define SEC_SEAL_UID_MAX    64                    /* device profile UID of the seal request */
+#define SEC_SERIAL_MAX      16                    /* "up to 16 characters for SARA-R4/SARA-R5" */
+#define SEC_COUNTER_BLOCK   64                    /* RoT counter reservation block */
 #define SEC_CONN_PERIOD_MS  (24ull * 3600 * 1000) /* +USECCONN rate limit */
 #define SEC_FILES_MAX       32
 #define SEC_FILE_NAME_MAX   248
@@ -64,8 +63,8 @@ struct cmd_sec_state {
 	char seal_serial[SEC_SERIAL_MAX + 1];
 	char *devcert_pem; /* self-signed device certificate made at sealing */
 	struct loop_source *seal_timer;
-	uint32_t seal_delay_ms;
-	int unsealed_cme; /* CME code of +USECPSK / +USECDEVCERT when not sealed */
+	uint32_t seal_delay_ms; /* --seal-delay-ms (m->cfg) */
+	int unsealed_cme;       /* --unsealed-cme: CME code of +USECPSK / +USECDEVCERT unsealed */
 	uint64_t last_conn_ms;
 	bool conn_used;
 	struct sec_pair pairs[SEC_PAIRS_MAX];
@@ -81,6 +80,12 @@ struct cmd_sec_state {
 
 /* Writes every NVM section (profiles, credentials, files, seal, settings) and commits. */
 int cmd_sec_persist(struct modem *m);
+/*
+ * Settings of other groups kept in the NVM (+UMNOPROF, +UDCONF=1 hex mode): their handlers
+ * call this after a change; the NVM is written at once (atomically) when they differ from
+ * what it holds, so a kill -9 loses nothing. Reboot and exit call it too.
+ */
+void cmd_sec_settings_changed(struct modem *m);
 
 /* ---- cmd_rot.c ---- */
 

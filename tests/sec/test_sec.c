@@ -24,6 +24,7 @@
 #include "at_engine.h"
 #include "buf.h"
 #include "cmd_security.h"
+#include "config.h"
 #include "log.h"
 #include "loop.h"
 #include "mem_transport.h"
@@ -104,13 +105,14 @@ static struct fx *fx_new(const char *device, const char *platform, bool persiste
 	loop_set_clock(f->loop, fake_now, &f->now);
 	snprintf(f->dir, sizeof(f->dir), "/tmp/ukms-sec-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	f->cfg = (struct modem_config){ .headless = true,
-					.log_level = LOG_LEVEL_ERROR,
-					.reg_delay_ms = 10,
-					.device = device,
-					.platform_path = platform,
-					.state_dir = persistent ? f->dir : NULL,
-					.ephemeral = !persistent };
+	config_defaults(&f->cfg);
+	f->cfg.headless = true;
+	f->cfg.log_level = LOG_LEVEL_ERROR;
+	f->cfg.reg_delay_ms = 10;
+	f->cfg.device = device;
+	f->cfg.platform_path = platform;
+	f->cfg.state_dir = persistent ? f->dir : NULL;
+	f->cfg.ephemeral = !persistent;
 	assert_int_equal(start_modem(f), 0);
 	return f;
 }
@@ -214,7 +216,7 @@ static void test_seal_flow(void **state)
 	EXPECT(f, "AT+USECDEVINFO?", "\r\n+USECDEVINFO: 1,0,1\r\n\r\nOK\r\n"); /* not yet (Q2) */
 	EXPECT(f, "AT+USECDEVINFO=\"AgbCtixjwqLjwV3VWpfPyz\",\"352753090000116\"",
 	       "\r\n+CME ERROR: 1950\r\n"); /* seal in progress */
-	pump(f, SEC_SEAL_DELAY_MS);
+	pump(f, CONFIG_SEAL_DELAY_DEFAULT);
 	EXPECT(f, "AT+USECDEVINFO?", "\r\n+USECDEVINFO: 1,1,1\r\n\r\nOK\r\n");
 	check_psk_reply(f->m, at(f, "AT+USECPSK=16"), 16);
 	assert_non_null(strstr(at(f, "AT+USECDEVCERT=1"), "-----BEGIN CERTIFICATE-----\n"));
@@ -231,13 +233,68 @@ static void test_seal_flow(void **state)
 
 static void test_unsealed_code_configurable(void **state)
 {
-	struct fx *f;
+	struct fx *f = fx_new("0A04F0080000000B", NULL, false);
 
-	setenv("UKMS_SIM_UNSEALED_CME", "4", 1);
-	f = fx_new("0A04F0080000000B", NULL, false);
-	unsetenv("UKMS_SIM_UNSEALED_CME");
+	stop_modem(f);
+	f->cfg.unsealed_cme = 4; /* --unsealed-cme 4 */
+	assert_int_equal(start_modem(f), 0);
 	EXPECT(f, "AT+USECPSK=16", "\r\n+CME ERROR: 4\r\n");
+	EXPECT(f, "AT+USECDEVCERT=1", "\r\n+CME ERROR: 4\r\n");
 	fx_free(f);
+}
+
+static void test_seal_delay_configurable(void **state)
+{
+	struct fx *f = fx_new("0A04F0080000000B", NULL, false);
+
+	stop_modem(f);
+	f->cfg.seal_delay_ms = 40; /* --seal-delay-ms 40 */
+	assert_int_equal(start_modem(f), 0);
+	EXPECT(f, "AT+USECDEVINFO=\"AgbCtixjwqLjwV3VWpfPyz\",\"352753090000116\"", "\r\nOK\r\n");
+	pump(f, 39);
+	EXPECT(f, "AT+USECDEVINFO?", "\r\n+USECDEVINFO: 1,0,1\r\n\r\nOK\r\n");
+	pump(f, 1);
+	EXPECT(f, "AT+USECDEVINFO?", "\r\n+USECDEVINFO: 1,1,1\r\n\r\nOK\r\n");
+	fx_free(f);
+}
+
+/* config_parse of "ukms-sim <args>" (args separated by single spaces). */
+static int parse_cmdline(struct modem_config *cfg, const char *args, char *err, size_t errlen)
+{
+	char line[256], *argv[16] = { line }, *save = NULL;
+	int argc = 1, rc;
+	FILE *out = fopen("/dev/null", "w");
+
+	assert_non_null(out);
+	snprintf(line, sizeof(line), "ukms-sim %s", args);
+	strtok_r(line, " ", &save);
+	while (argc < 15 && (argv[argc] = strtok_r(NULL, " ", &save)) != NULL)
+		argc++;
+	rc = config_parse(cfg, argc, argv, out, err, errlen);
+	fclose(out);
+	return rc;
+}
+
+/* The command line of ukms-sim: the two security options, their defaults and limits. */
+static void test_config_options(void **state)
+{
+	struct modem_config cfg;
+	char err[128] = "";
+
+	assert_int_equal(parse_cmdline(&cfg, "", err, sizeof(err)), CONFIG_RUN);
+	assert_int_equal(cfg.seal_delay_ms, 1500);
+	assert_int_equal(cfg.unsealed_cme, 3);
+	assert_int_equal(
+		parse_cmdline(&cfg, "--seal-delay-ms 0 --unsealed-cme 4", err, sizeof(err)),
+		CONFIG_RUN);
+	assert_int_equal(cfg.seal_delay_ms, 0);
+	assert_int_equal(cfg.unsealed_cme, 4);
+	assert_int_equal(parse_cmdline(&cfg, "--seal-delay-ms 600001", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "bad --seal-delay-ms '600001' (expected 0..600000)");
+	assert_int_equal(parse_cmdline(&cfg, "--unsealed-cme -1", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "bad --unsealed-cme '-1' (expected 0..65535)");
+	assert_int_equal(parse_cmdline(&cfg, "--reg-delay-ms x", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "bad --reg-delay-ms 'x' (expected 0..4294967295)");
 }
 
 static void test_provisioning_off(void **state)
@@ -628,7 +685,7 @@ static void test_persist_restart(void **state)
 	snprintf(line, sizeof(line), "AT+UDWNFILE=\"ca.pem\",%zu", len);
 	prompt_send(f, line, pem, len);
 	EXPECT(f, "AT+USECDEVINFO=\"AgbCtixjwqLjwV3VWpfPyz\",\"352753090000116\"", "\r\nOK\r\n");
-	pump(f, SEC_SEAL_DELAY_MS);
+	pump(f, CONFIG_SEAL_DELAY_DEFAULT);
 	r = at(f, "AT+USECPSK=16");
 	snprintf(counter, sizeof(counter), "%.8s", r + 13 + 16); /* counter hex of identity */
 	EXPECT(f, "AT+CFUN=4", "\r\nOK\r\n");
@@ -739,6 +796,8 @@ int main(void)
 		cmocka_unit_test(test_no_rot_persona),
 		cmocka_unit_test(test_seal_flow),
 		cmocka_unit_test(test_unsealed_code_configurable),
+		cmocka_unit_test(test_seal_delay_configurable),
+		cmocka_unit_test(test_config_options),
 		cmocka_unit_test(test_provisioning_off),
 		cmocka_unit_test(test_not_bootstrapped),
 		cmocka_unit_test(test_psk_10000_distinct),
