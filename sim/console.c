@@ -36,6 +36,7 @@ struct console {
 	struct buf pending; /* partial output line of the console channel */
 	uint64_t t0;
 	bool trace;
+	bool in_line; /* inside handle_line: readline's buffer still holds the accepted line */
 	char *history;
 	size_t complete_next; /* readline generator state */
 };
@@ -55,10 +56,21 @@ static struct console *the_console;
 static void print_line(const char *fmt, ...) ATTR_PRINTF(1, 2);
 static void print_line(const char *fmt, ...)
 {
-	char *saved = rl_copy_text(0, rl_end);
+	char *saved = NULL;
 	int point = rl_point;
 	va_list ap;
 
+	if (the_console->in_line) {
+		/* Answer to the line just entered: the cursor is on a fresh line, no prompt shown.
+		 */
+		va_start(ap, fmt);
+		vfprintf(stdout, fmt, ap);
+		va_end(ap);
+		fputc('\n', stdout);
+		fflush(stdout);
+		return;
+	}
+	saved = rl_copy_text(0, rl_end);
 	rl_save_prompt();
 	rl_replace_line("", 0);
 	rl_redisplay();
@@ -271,10 +283,12 @@ static void handle_line(char *line)
 	}
 	if (*line != '\0')
 		add_history(line);
+	c->in_line = true;
 	if (line[0] == ':')
 		run_console_cmd(c, line);
 	else if (line[0] != '\0')
 		modem_console_input(c->m, line);
+	c->in_line = false;
 	free(line);
 }
 
