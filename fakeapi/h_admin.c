@@ -71,30 +71,11 @@ out:
 	return rc;
 }
 
-static cJSON *device_json(const struct platform_device *d)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	if (!cJSON_AddStringToObject(o, "rot_uid", d->uid_hex) ||
-	    !cJSON_AddStringToObject(o, "imei", d->imei) ||
-	    !cJSON_AddStringToObject(o, "imsi", d->imsi) ||
-	    !cJSON_AddStringToObject(o, "iccid", d->iccid) ||
-	    !cJSON_AddStringToObject(o, "model", d->model) ||
-	    !cJSON_AddStringToObject(o, "account", d->account) ||
-	    !cJSON_AddBoolToObject(o, "psk_provisioning", d->psk_provisioning) ||
-	    !cJSON_AddBoolToObject(o, "sealed", d->sealed) ||
-	    !cJSON_AddBoolToObject(o, "bootstrapped", d->bootstrapped)) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
-}
-
 /* {"device": {...}} with the given status. */
 static int reply_device(struct ctx *c, int status, const struct platform_device *d)
 {
 	cJSON *o = cJSON_CreateObject();
-	cJSON *dev = device_json(d);
+	cJSON *dev = platform_device_to_json(d);
 
 	if (o == NULL || dev == NULL || !cJSON_AddItemToObject(o, "device", dev)) {
 		cJSON_Delete(dev);
@@ -113,7 +94,7 @@ int h_admin_list_devices(struct ctx *c)
 	if (arr == NULL)
 		goto fail;
 	for (size_t i = 0; i < platform_device_count(p); i++) {
-		cJSON *d = device_json(platform_device_at(p, i));
+		cJSON *d = platform_device_to_json(platform_device_at(p, i));
 
 		if (d == NULL || !cJSON_AddItemToArray(arr, d)) {
 			cJSON_Delete(d);

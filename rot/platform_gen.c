@@ -39,19 +39,28 @@ static cJSON *format_account(const struct platform_account *a)
 	return o;
 }
 
-static cJSON *format_device(const struct platform_device *d)
+int platform_device_add_json(cJSON *o, const struct platform_device *d, bool sim_ids)
 {
-	cJSON *o = cJSON_CreateObject();
-
-	if (o == NULL || !cJSON_AddStringToObject(o, "rot_uid", d->uid_hex) ||
-	    !cJSON_AddStringToObject(o, "imei", d->imei) ||
-	    !cJSON_AddStringToObject(o, "imsi", d->imsi) ||
-	    !cJSON_AddStringToObject(o, "iccid", d->iccid) ||
-	    !cJSON_AddStringToObject(o, "model", d->model) ||
+	if (!cJSON_AddStringToObject(o, "rot_uid", d->uid_hex) ||
+	    !cJSON_AddStringToObject(o, "imei", d->imei))
+		return -ENOMEM;
+	if (sim_ids && (!cJSON_AddStringToObject(o, "imsi", d->imsi) ||
+			!cJSON_AddStringToObject(o, "iccid", d->iccid)))
+		return -ENOMEM;
+	if (!cJSON_AddStringToObject(o, "model", d->model) ||
 	    !cJSON_AddStringToObject(o, "account", d->account) ||
 	    !cJSON_AddBoolToObject(o, "psk_provisioning", d->psk_provisioning) ||
 	    !cJSON_AddBoolToObject(o, "sealed", d->sealed) ||
-	    !cJSON_AddBoolToObject(o, "bootstrapped", d->bootstrapped)) {
+	    !cJSON_AddBoolToObject(o, "bootstrapped", d->bootstrapped))
+		return -ENOMEM;
+	return 0;
+}
+
+cJSON *platform_device_to_json(const struct platform_device *d)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL || platform_device_add_json(o, d, true) < 0) {
 		cJSON_Delete(o);
 		return NULL;
 	}
@@ -69,7 +78,7 @@ static int add_lists(const struct platform *p, cJSON *root)
 		if (!cJSON_AddItemToArray(acc, format_account(&p->accounts[i])))
 			return -ENOMEM;
 	for (size_t i = 0; i < p->n_devices; i++)
-		if (!cJSON_AddItemToArray(dev, format_device(&p->devices[i])))
+		if (!cJSON_AddItemToArray(dev, platform_device_to_json(&p->devices[i])))
 			return -ENOMEM;
 	return 0;
 }

@@ -22,12 +22,12 @@
 
 #include "rot/rot.h"
 
-#define PLATFORM_VERSION       1
-#define PLATFORM_NAME_MAX      64  /* account names */
-#define PLATFORM_API_KEY_MAX   64
+#define PLATFORM_VERSION        1
+#define PLATFORM_NAME_MAX       64 /* account names */
+#define PLATFORM_API_KEY_MAX    64
 #define PLATFORM_API_SECRET_MAX 128
-#define PLATFORM_MODEL_MAX     32
-#define PLATFORM_FILE_MAX      (1024 * 1024)
+#define PLATFORM_MODEL_MAX      32
+#define PLATFORM_FILE_MAX       (1024 * 1024)
 
 struct platform_account {
 	char name[PLATFORM_NAME_MAX + 1];
@@ -64,6 +64,17 @@ const char *platform_default_json(void);
 /* Wipes the secret and frees. NULL-safe. */
 void platform_destroy(struct platform *p);
 
+struct cJSON;
+
+/*
+ * Adds a device's fields to the JSON object o, as the platform file spells them: rot_uid,
+ * imei, [imsi, iccid,] model, account, psk_provisioning, sealed, bootstrapped (imsi and iccid
+ * only with sim_ids). Returns 0 or -ENOMEM (o may then hold some of the fields).
+ */
+int platform_device_add_json(struct cJSON *o, const struct platform_device *d, bool sim_ids);
+/* A new JSON object with all the fields of d (platform file form). NULL on allocation failure. */
+struct cJSON *platform_device_to_json(const struct platform_device *d);
+
 /* Serialises to JSON (caller frees with free()). NULL on allocation failure. */
 char *platform_format(const struct platform *p);
 /* platform_format + afile_write with mode 0600. Returns 0 or -errno. */
@@ -87,8 +98,7 @@ const struct platform_device *platform_find_device(const struct platform *p,
 const struct platform_device *platform_find_model(const struct platform *p, const char *model);
 const struct platform_account *platform_find_account(const struct platform *p, const char *name);
 /* Account whose api_key matches; api_secret is then checked by the caller in constant time. */
-const struct platform_account *platform_find_api_key(const struct platform *p,
-						     const char *api_key);
+const struct platform_account *platform_find_api_key(const struct platform *p, const char *api_key);
 
 /*
  * Platform-side resolution of an identity: finds the device whose reference matches and whose
