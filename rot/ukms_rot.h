@@ -8,6 +8,7 @@
 
 #include "compiler.h"
 
+struct cJSON;
 struct platform;
 
 /* Exit codes: the only mapping from errors to the process status. */
@@ -38,6 +39,13 @@ struct rot_cli {
 
 /* Prints "ukms-rot: <message>" to stderr. */
 void rot_cli_err(const char *fmt, ...) ATTR_PRINTF(1, 2);
+/*
+ * Prints doc unformatted plus a newline to stdout and frees it (NULL-safe), wiping the text:
+ * it may hold a PSK. ROT_CLI_OK, or ROT_CLI_IO if doc is NULL or printing failed.
+ */
+int rot_cli_print_json(struct cJSON *doc);
+/* Flushes stdout: rc, or ROT_CLI_IO (with a message) on a write error. */
+int rot_cli_flush(int rc);
 
 int rot_cli_generate(struct rot_cli *c);
 int rot_cli_derive(struct rot_cli *c);

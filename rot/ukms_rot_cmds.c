@@ -28,8 +28,7 @@ static void psk_to_hex(const struct rot_psk *psk, struct psk_hex *out)
 	hex_encode(psk->bytes, psk->len, out->s, sizeof(out->s));
 }
 
-/* Prints and frees a cJSON document (wiping its text: it may hold a PSK). */
-static int print_json(cJSON *doc)
+int rot_cli_print_json(cJSON *doc)
 {
 	char *text = doc != NULL ? cJSON_PrintUnformatted(doc) : NULL;
 	int rc = ROT_CLI_IO;
@@ -38,29 +37,18 @@ static int print_json(cJSON *doc)
 		rc = ROT_CLI_OK;
 	if (text != NULL)
 		OPENSSL_cleanse(text, strlen(text));
-	free(text);
+	cJSON_free(text);
 	cJSON_Delete(doc);
 	return rc;
 }
 
-static int finish_output(int rc)
+int rot_cli_flush(int rc)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		rot_cli_err("write error on standard output");
 		return ROT_CLI_IO;
 	}
 	return rc;
-}
-
-static void add_device_json(cJSON *o, const struct platform_device *d)
-{
-	cJSON_AddStringToObject(o, "rot_uid", d->uid_hex);
-	cJSON_AddStringToObject(o, "imei", d->imei);
-	cJSON_AddStringToObject(o, "model", d->model);
-	cJSON_AddStringToObject(o, "account", d->account);
-	cJSON_AddBoolToObject(o, "psk_provisioning", d->psk_provisioning);
-	cJSON_AddBoolToObject(o, "sealed", d->sealed);
-	cJSON_AddBoolToObject(o, "bootstrapped", d->bootstrapped);
 }
 
 static const char *default_state_dir(char *buf, size_t cap)
@@ -108,34 +96,37 @@ static int next_counter(const struct rot_cli *c, const struct platform_device *d
 	return rc == 0 ? ROT_CLI_OK : rc == -ENOSPC ? ROT_CLI_REFUSED : ROT_CLI_IO;
 }
 
-static int print_generated(const struct rot_cli *c, const struct platform_device *d,
-			   const struct rot_identity *id, const struct rot_psk *psk)
+/*
+ * The result of generate and derive: "<first> <psk>" as text, or with --json the identity as
+ * given, the PSK, its length, the counter and the device.
+ */
+static int print_psk(const struct rot_cli *c, const struct platform_device *d, const char *identity,
+		     const char *first, const struct rot_identity *id, const struct rot_psk *psk)
 {
-	char idhex[ROT_IDENTITY_HEX + 1];
 	struct psk_hex ph;
 	cJSON *o;
 	int rc = ROT_CLI_OK;
 
-	rot_identity_format(id, idhex, sizeof(idhex));
 	psk_to_hex(psk, &ph);
 	if (!c->o.json) {
-		printf("%s %s\n", idhex, ph.s);
+		printf("%s %s\n", first, ph.s);
 	} else {
 		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "identity", idhex);
+		cJSON_AddStringToObject(o, "identity", identity);
 		cJSON_AddStringToObject(o, "psk", ph.s);
 		cJSON_AddNumberToObject(o, "length", (double)psk->len);
 		cJSON_AddNumberToObject(o, "counter", rot_identity_counter(id));
-		add_device_json(o, d);
-		rc = print_json(o);
+		platform_device_add_json(o, d, false);
+		rc = rot_cli_print_json(o);
 	}
 	OPENSSL_cleanse(&ph, sizeof(ph));
-	return finish_output(rc);
+	return rot_cli_flush(rc);
 }
 
 int rot_cli_generate(struct rot_cli *c)
 {
 	const struct platform_device *d;
+	char idhex[ROT_IDENTITY_HEX + 1];
 	struct rot_device dev;
 	struct rot_identity id;
 	struct rot_psk psk = { { 0 }, 0 };
@@ -160,7 +151,8 @@ int rot_cli_generate(struct rot_cli *c)
 		rc = ROT_CLI_IO;
 		goto out;
 	}
-	rc = print_generated(c, d, &id, &psk);
+	rot_identity_format(&id, idhex, sizeof(idhex));
+	rc = print_psk(c, d, idhex, idhex, &id, &psk);
 out:
 	rot_device_clear(&dev);
 	rot_psk_clear(&psk);
@@ -185,29 +177,6 @@ static int parse_identity_arg(const char *s, struct rot_identity *id)
 	return -EINVAL;
 }
 
-static int print_derived(const struct rot_cli *c, const struct platform_device *d,
-			 const struct rot_identity *id, const struct rot_psk *psk)
-{
-	struct psk_hex ph;
-	cJSON *o;
-	int rc = ROT_CLI_OK;
-
-	psk_to_hex(psk, &ph);
-	if (!c->o.json) {
-		printf("%s %s\n", d->uid_hex, ph.s);
-	} else {
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "identity", c->args[0]);
-		cJSON_AddStringToObject(o, "psk", ph.s);
-		cJSON_AddNumberToObject(o, "length", (double)psk->len);
-		cJSON_AddNumberToObject(o, "counter", rot_identity_counter(id));
-		add_device_json(o, d);
-		rc = print_json(o);
-	}
-	OPENSSL_cleanse(&ph, sizeof(ph));
-	return finish_output(rc);
-}
-
 int rot_cli_derive(struct rot_cli *c)
 {
 	const struct platform_device *d = NULL;
@@ -223,7 +192,7 @@ int rot_cli_derive(struct rot_cli *c)
 	else if (rc < 0)
 		rot_cli_err("key derivation failed: %s", strerror(-rc));
 	if (rc == 0)
-		rc = print_derived(c, d, &id, &psk);
+		rc = print_psk(c, d, c->args[0], d->uid_hex, &id, &psk);
 	else
 		rc = rc == -ENOENT ? ROT_CLI_REFUSED : ROT_CLI_IO;
 	rot_psk_clear(&psk);

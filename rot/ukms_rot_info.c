@@ -14,25 +14,6 @@
 #include "rot/platform.h"
 #include "rot/rot.h"
 
-static int emit_json(cJSON *doc)
-{
-	char *text = doc != NULL ? cJSON_PrintUnformatted(doc) : NULL;
-	int rc = text != NULL && printf("%s\n", text) > 0 ? ROT_CLI_OK : ROT_CLI_IO;
-
-	cJSON_free(text);
-	cJSON_Delete(doc);
-	return rc;
-}
-
-static int flush_out(int rc)
-{
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		rot_cli_err("write error on standard output");
-		return ROT_CLI_IO;
-	}
-	return rc;
-}
-
 static const char *flags_text(const struct platform_device *d, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "%s%s%s", d->psk_provisioning ? "psk" : "nopsk",
@@ -56,13 +37,7 @@ static void inspect_json(const struct rot_cli *c, const struct rot_identity *id,
 	cJSON_AddBoolToObject(o, "resolved", d != NULL);
 	if (d == NULL)
 		return;
-	cJSON_AddStringToObject(o, "rot_uid", d->uid_hex);
-	cJSON_AddStringToObject(o, "imei", d->imei);
-	cJSON_AddStringToObject(o, "model", d->model);
-	cJSON_AddStringToObject(o, "account", d->account);
-	cJSON_AddBoolToObject(o, "psk_provisioning", d->psk_provisioning);
-	cJSON_AddBoolToObject(o, "sealed", d->sealed);
-	cJSON_AddBoolToObject(o, "bootstrapped", d->bootstrapped);
+	platform_device_add_json(o, d, false);
 }
 
 static void inspect_text(const struct rot_identity *id, const struct platform_device *d)
@@ -106,12 +81,12 @@ int rot_cli_inspect(struct rot_cli *c)
 		cJSON *o = cJSON_CreateObject();
 
 		inspect_json(c, &id, d, o);
-		if (emit_json(o) != ROT_CLI_OK)
+		if (rot_cli_print_json(o) != ROT_CLI_OK)
 			return ROT_CLI_IO;
 	} else {
 		inspect_text(&id, d);
 	}
-	return flush_out(d != NULL ? ROT_CLI_OK : ROT_CLI_REFUSED);
+	return rot_cli_flush(d != NULL ? ROT_CLI_OK : ROT_CLI_REFUSED);
 }
 
 int rot_cli_devices(struct rot_cli *c)
@@ -132,21 +107,16 @@ int rot_cli_devices(struct rot_cli *c)
 			       d->account, flags_text(d, flags, sizeof(flags)));
 			continue;
 		}
-		o = cJSON_CreateObject();
-		cJSON_AddItemToArray(arr, o);
-		cJSON_AddStringToObject(o, "rot_uid", d->uid_hex);
-		cJSON_AddStringToObject(o, "imei", d->imei);
-		cJSON_AddStringToObject(o, "imsi", d->imsi);
-		cJSON_AddStringToObject(o, "iccid", d->iccid);
-		cJSON_AddStringToObject(o, "model", d->model);
-		cJSON_AddStringToObject(o, "account", d->account);
-		cJSON_AddBoolToObject(o, "psk_provisioning", d->psk_provisioning);
-		cJSON_AddBoolToObject(o, "sealed", d->sealed);
-		cJSON_AddBoolToObject(o, "bootstrapped", d->bootstrapped);
+		o = platform_device_to_json(d);
+		if (!cJSON_AddItemToArray(arr, o)) {
+			cJSON_Delete(o);
+			cJSON_Delete(arr);
+			return rot_cli_flush(ROT_CLI_IO);
+		}
 	}
-	if (c->o.json && emit_json(arr) != ROT_CLI_OK)
+	if (c->o.json && rot_cli_print_json(arr) != ROT_CLI_OK)
 		return ROT_CLI_IO;
-	return flush_out(ROT_CLI_OK);
+	return rot_cli_flush(ROT_CLI_OK);
 }
 
 int rot_cli_init(struct rot_cli *c)
@@ -175,13 +145,13 @@ int rot_cli_init(struct rot_cli *c)
 		goto out;
 	}
 	if (c->o.json)
-		rc = emit_json(cJSON_CreateString(path));
+		rc = rot_cli_print_json(cJSON_CreateString(path));
 	else
 		rc = printf("wrote %s (mode 0600): %zu devices, account \"%s\"\n", path,
 			    platform_device_count(p), platform_account_at(p, 0)->name) > 0
 			     ? ROT_CLI_OK
 			     : ROT_CLI_IO;
-	rc = flush_out(rc);
+	rc = rot_cli_flush(rc);
 out:
 	platform_destroy(p);
 	return rc;
