@@ -11,7 +11,6 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
@@ -34,42 +33,10 @@ struct token_signer {
 	EVP_MAC_CTX *tmpl; /* keyed; duplicated per operation */
 };
 
-/* OSSL_PARAM takes non-const pointers; the one const-dropping cast lives here. */
-static OSSL_PARAM octets(const char *name, const void *p, size_t n)
-{
-	return OSSL_PARAM_construct_octet_string(name, (void *)(uintptr_t)p, n);
-}
-
+/* OSSL_PARAM takes a non-const pointer; the one const-dropping cast lives here. */
 static OSSL_PARAM utf8(const char *name, const char *s)
 {
 	return OSSL_PARAM_construct_utf8_string(name, (char *)(uintptr_t)s, 0);
-}
-
-static int derive_key(const uint8_t secret[ROT_SECRET_LEN], uint8_t key[TOKEN_KEY_LEN])
-{
-	EVP_KDF *kdf = NULL;
-	EVP_KDF_CTX *ctx = NULL;
-	OSSL_PARAM p[5];
-	int rc = -EIO;
-
-	kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
-	if (kdf == NULL)
-		goto out;
-	ctx = EVP_KDF_CTX_new(kdf);
-	if (ctx == NULL)
-		goto out;
-	p[0] = utf8(OSSL_KDF_PARAM_DIGEST, "SHA256");
-	p[1] = octets(OSSL_KDF_PARAM_KEY, secret, ROT_SECRET_LEN);
-	p[2] = octets(OSSL_KDF_PARAM_SALT, kdf_salt, strlen(kdf_salt));
-	p[3] = octets(OSSL_KDF_PARAM_INFO, kdf_info, strlen(kdf_info));
-	p[4] = OSSL_PARAM_construct_end();
-	if (EVP_KDF_derive(ctx, key, TOKEN_KEY_LEN, p) != 1)
-		goto out;
-	rc = 0;
-out:
-	EVP_KDF_CTX_free(ctx);
-	EVP_KDF_free(kdf);
-	return rc;
 }
 
 struct token_signer *token_signer_create(const uint8_t secret[ROT_SECRET_LEN])
@@ -80,7 +47,7 @@ struct token_signer *token_signer_create(const uint8_t secret[ROT_SECRET_LEN])
 	OSSL_PARAM p[2];
 	bool ok = false;
 
-	if (derive_key(secret, key) < 0)
+	if (rot_platform_subkey(secret, kdf_salt, kdf_info, key, sizeof(key)) < 0)
 		goto out;
 	s = calloc(1, sizeof(*s));
 	mac = EVP_MAC_fetch(NULL, "HMAC", NULL);

@@ -163,15 +163,20 @@ int rot_device_key(const uint8_t secret[ROT_SECRET_LEN], const uint8_t uid[ROT_U
 	return rc;
 }
 
-int rot_ref_key(const uint8_t secret[ROT_SECRET_LEN], struct rot_key *out)
+int rot_platform_subkey(const uint8_t secret[ROT_SECRET_LEN], const char *salt, const char *label,
+			uint8_t *out, size_t len)
 {
-	int rc = hkdf(secret, ROT_SECRET_LEN, label_salt, LABEL_LEN(label_salt),
-		      (const uint8_t *)label_ref, LABEL_LEN(label_ref), out->bytes,
-		      sizeof(out->bytes));
+	int rc = hkdf(secret, ROT_SECRET_LEN, salt, strlen(salt), (const uint8_t *)label,
+		      strlen(label), out, len);
 
 	if (rc < 0)
-		rot_key_clear(out);
+		OPENSSL_cleanse(out, len);
 	return rc;
+}
+
+int rot_ref_key(const uint8_t secret[ROT_SECRET_LEN], struct rot_key *out)
+{
+	return rot_platform_subkey(secret, label_salt, label_ref, out->bytes, sizeof(out->bytes));
 }
 
 int rot_ref_from_key(const struct rot_key *ref_key, const uint8_t uid[ROT_UID_LEN],

@@ -167,6 +167,31 @@ static void test_device_material(void **state)
 	rot_device_clear(&b);
 }
 
+/*
+ * rot_platform_subkey is RFC 5869 HKDF-SHA256 over the platform secret: the expected bytes were
+ * computed with Python's hmac module. The inputs are those of fakeapi's token signing key, whose
+ * bytes must not change (tokens issued before an upgrade keep verifying).
+ */
+static void test_platform_subkey(void **state)
+{
+	uint8_t secret[ROT_SECRET_LEN], key[32], expect[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(secret); i++)
+		secret[i] = (uint8_t)i;
+	assert_int_equal(
+		hex_decode("4cdb32f8060f312dade5b1a42b9756561cbed1df4dd30dd21c9b64d5c20f5a4c", 64,
+			   expect, sizeof(expect)),
+		32);
+	assert_int_equal(rot_platform_subkey(secret, "ukms-fakeapi", "ukms-fakeapi token key", key,
+					     sizeof(key)),
+			 0);
+	assert_memory_equal(key, expect, sizeof(key));
+	assert_int_equal(
+		rot_platform_subkey(secret, "ukms-fakeapi", "another label", key, sizeof(key)), 0);
+	assert_memory_not_equal(key, expect, sizeof(key));
+}
+
 static void round_trip(const struct platform *p, const struct platform_device *d, size_t len)
 {
 	struct rot_device dev;
@@ -210,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_flipped_digits),
 		cmocka_unit_test(test_counters_and_lengths),
 		cmocka_unit_test(test_device_material),
+		cmocka_unit_test(test_platform_subkey),
 		cmocka_unit_test(test_round_trip_16),
 		cmocka_unit_test(test_round_trip_32),
 	};

@@ -67,6 +67,12 @@ int rot_device_key(const uint8_t secret[ROT_SECRET_LEN], const uint8_t uid[ROT_U
 /* The 4-byte device reference for uid. */
 int rot_device_ref(const uint8_t secret[ROT_SECRET_LEN], const uint8_t uid[ROT_UID_LEN],
 		   uint8_t out[ROT_REF_LEN]);
+/*
+ * A key of len bytes (1..255*32) for one purpose, labelled by salt and label (ASCII, no NUL):
+ * HKDF-SHA256(IKM = platform secret, salt, info = label, len). Wiped on failure.
+ */
+int rot_platform_subkey(const uint8_t secret[ROT_SECRET_LEN], const char *salt, const char *label,
+			uint8_t *out, size_t len);
 /* Provisions a device RoT: uid, ref and K_dev. */
 int rot_device_init(const uint8_t secret[ROT_SECRET_LEN], const uint8_t uid[ROT_UID_LEN],
 		    struct rot_device *out);
