@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "compiler.h"
 #include "hex.h"
+#include "image.h"
 #include "log.h"
 
 struct secprof_store {
@@ -361,7 +362,6 @@ int secprof_cipher_format(const struct secprof_store *s, int id, struct buf *out
 static int format_field(const struct secprof *p, int id, const struct field *f, struct buf *out)
 {
 	const char *base = (const char *)p + f->off;
-	char hexbuf[2 * SECPROF_HOST_MAX + 1];
 	size_t len;
 	int rc;
 
@@ -371,11 +371,12 @@ static int format_field(const struct secprof *p, int id, const struct field *f, 
 			       : *(const size_t *)(const void *)((const char *)p + f->len_off);
 	if (len == 0)
 		return 0;
-	rc = hex_encode((const uint8_t *)base, len, hexbuf, sizeof(hexbuf));
-	if (rc >= 0)
-		rc = buf_appendf(out, "%d %s %s\n", id, f->key, hexbuf);
-	OPENSSL_cleanse(hexbuf, sizeof(hexbuf));
-	return rc < 0 ? rc : 0;
+	rc = buf_appendf(out, "%d %s ", id, f->key);
+	if (rc == 0)
+		rc = image_append_hex(out, base, len);
+	if (rc == 0)
+		rc = buf_appendf(out, "\n");
+	return rc;
 }
 
 static int format_profile(const struct secprof *p, int id, struct buf *out)
@@ -460,8 +461,9 @@ static int apply_field(struct secprof *p, const struct field *f, const char *val
 	return 0;
 }
 
-static int apply_line(struct secprof_store *s, char *line)
+static int apply_line(void *ctx, char *line)
 {
+	struct secprof_store *s = ctx;
 	char *id_s = strtok_r(line, " ", &line), *key = NULL, *val = NULL;
 	long id;
 
@@ -482,32 +484,17 @@ static int apply_line(struct secprof_store *s, char *line)
 
 int secprof_parse(struct secprof_store *s, const void *data, size_t len)
 {
-	struct secprof_store *tmp = NULL;
-	char *text = NULL, *save = NULL, *line;
-	int rc = -EINVAL;
+	struct secprof_store *tmp;
+	int rc;
 
-	if (s == NULL || (data == NULL && len > 0) || memchr(data, '\0', len) != NULL)
-		goto out;
+	if (s == NULL)
+		return -EINVAL;
 	tmp = secprof_store_create();
-	text = malloc(len + 1);
-	rc = -ENOMEM;
-	if (tmp == NULL || text == NULL)
-		goto out;
-	memcpy(text, data, len);
-	text[len] = '\0';
-	rc = -EINVAL;
-	line = strtok_r(text, "\n", &save);
-	if (line == NULL || strcmp(line, IMAGE_MAGIC) != 0)
-		goto out;
-	rc = 0;
-	while (rc == 0 && (line = strtok_r(NULL, "\n", &save)) != NULL)
-		rc = apply_line(tmp, line);
+	if (tmp == NULL)
+		return -ENOMEM;
+	rc = image_parse(data, len, IMAGE_MAGIC, apply_line, tmp);
 	if (rc == 0)
 		memcpy(s, tmp, sizeof(*s));
-out:
-	if (text != NULL)
-		OPENSSL_cleanse(text, len + 1);
-	free(text);
 	secprof_store_destroy(tmp);
 	return rc;
 }
