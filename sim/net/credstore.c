@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "compiler.h"
 #include "hex.h"
+#include "image.h"
 #include "log.h"
 
 struct item {
@@ -359,18 +360,6 @@ out:
 
 #define IMAGE_MAGIC "ukms-credstore 1"
 
-static int append_hex(struct buf *out, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	int rc = 0;
-
-	if (len == 0)
-		return buf_appendf(out, "-");
-	for (size_t i = 0; rc == 0 && i < len; i++)
-		rc = buf_appendf(out, "%02X", p[i]);
-	return rc;
-}
-
 int credstore_format(const struct credstore *cs, struct buf *out)
 {
 	int rc;
@@ -385,15 +374,15 @@ int credstore_format(const struct credstore *cs, struct buf *out)
 			continue;
 		rc = buf_appendf(out, "%d ", it->type);
 		if (rc == 0)
-			rc = append_hex(out, it->name, strlen(it->name));
+			rc = image_append_hex(out, it->name, strlen(it->name));
 		if (rc == 0)
 			rc = buf_appendf(out, " ");
 		if (rc == 0)
-			rc = append_hex(out, it->password, strlen(it->password));
+			rc = image_append_hex(out, it->password, strlen(it->password));
 		if (rc == 0)
 			rc = buf_appendf(out, " ");
 		if (rc == 0)
-			rc = append_hex(out, it->data, it->len);
+			rc = image_append_hex(out, it->data, it->len);
 		if (rc == 0)
 			rc = buf_appendf(out, "\n");
 	}
@@ -416,8 +405,9 @@ static int field_decode(const char *hex, uint8_t **out, size_t *len)
 	return 0;
 }
 
-static int parse_line(struct credstore *cs, char *line)
+static int parse_line(void *ctx, char *line)
 {
+	struct credstore *cs = ctx;
 	char *save = NULL, *t = strtok_r(line, " ", &save);
 	char *nh = strtok_r(NULL, " ", &save), *ph = strtok_r(NULL, " ", &save);
 	char *dh = strtok_r(NULL, " ", &save);
@@ -451,26 +441,15 @@ out:
 
 int credstore_parse(struct credstore *cs, const void *data, size_t len)
 {
-	struct credstore *tmp = NULL;
-	char *text = NULL, *save = NULL, *line;
-	int rc = -EINVAL;
+	struct credstore *tmp;
+	int rc;
 
-	if (cs == NULL || (data == NULL && len > 0) || memchr(data, '\0', len) != NULL)
-		goto out;
-	rc = -ENOMEM;
+	if (cs == NULL)
+		return -EINVAL;
 	tmp = credstore_create();
-	text = malloc(len + 1);
-	if (tmp == NULL || text == NULL)
-		goto out;
-	memcpy(text, data, len);
-	text[len] = '\0';
-	rc = -EINVAL;
-	line = strtok_r(text, "\n", &save);
-	if (line == NULL || strcmp(line, IMAGE_MAGIC) != 0)
-		goto out;
-	rc = 0;
-	while (rc == 0 && (line = strtok_r(NULL, "\n", &save)) != NULL)
-		rc = parse_line(tmp, line);
+	if (tmp == NULL)
+		return -ENOMEM;
+	rc = image_parse(data, len, IMAGE_MAGIC, parse_line, tmp);
 	if (rc == 0) {
 		for (size_t i = 0; i < ARRAY_LEN(cs->items); i++)
 			item_clear(&cs->items[i]);
@@ -478,10 +457,6 @@ int credstore_parse(struct credstore *cs, const void *data, size_t len)
 		free(tmp);
 		tmp = NULL;
 	}
-out:
-	if (text != NULL)
-		OPENSSL_cleanse(text, len + 1);
-	free(text);
 	credstore_destroy(tmp);
 	return rc;
 }
