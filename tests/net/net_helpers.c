@@ -86,6 +86,26 @@ bool net_wait_event(struct loop *loop, struct ev_log *l, enum sock_event_type ty
 	return net_wait(loop, ev_cond, &w, ms);
 }
 
+struct avail_wait {
+	struct sock_table *t;
+	int id;
+	size_t n;
+};
+
+static bool avail_cond(void *data)
+{
+	struct avail_wait *w = data;
+
+	return sock_available(w->t, w->id) >= (ssize_t)w->n;
+}
+
+bool net_wait_available(struct loop *loop, struct sock_table *t, int id, size_t n, int ms)
+{
+	struct avail_wait w = { t, id, n };
+
+	return net_wait(loop, avail_cond, &w, ms);
+}
+
 uint16_t net_free_port(int type)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET };

@@ -32,6 +32,8 @@ bool net_wait(struct loop *loop, net_cond_fn *cond, void *data, int ms);
 /* Runs the loop until l has at least n events of type for id. */
 bool net_wait_event(struct loop *loop, struct ev_log *l, enum sock_event_type type, int id,
 		    size_t n, int ms);
+/* Runs the loop until socket id of t has at least n bytes to read (sock_available). */
+bool net_wait_available(struct loop *loop, struct sock_table *t, int id, size_t n, int ms);
 
 /* A port free right now (bind to 0, read it, close). type SOCK_STREAM or SOCK_DGRAM. */
 uint16_t net_free_port(int type);

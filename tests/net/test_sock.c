@@ -81,24 +81,9 @@ static int tcp_pair(struct fx *f)
 	return id;
 }
 
-struct avail_wait {
-	struct sock_table *t;
-	int id;
-	size_t n;
-};
-
-static bool avail_cond(void *data)
-{
-	struct avail_wait *w = data;
-
-	return sock_available(w->t, w->id) >= (ssize_t)w->n;
-}
-
 static void wait_avail(struct fx *f, int id, size_t n)
 {
-	struct avail_wait w = { f->t, id, n };
-
-	assert_true(net_wait(f->loop, avail_cond, &w, 5000));
+	assert_true(net_wait_available(f->loop, f->t, id, n, 5000));
 }
 
 /* Sends len bytes from the socket and checks the peer receives exactly them. */

@@ -243,24 +243,10 @@ static int connect_secure(struct fx *f, int proto, int *err)
 	return id;
 }
 
-struct avail_wait {
-	struct sock_table *t;
-	int id;
-	size_t n;
-};
-
-static bool avail_cond(void *data)
-{
-	struct avail_wait *w = data;
-
-	return sock_available(w->t, w->id) >= (ssize_t)w->n;
-}
-
 /* Client -> server through s_server's stdout, server -> client through its stdin. */
 static void exchange(struct fx *f, int id, const uint8_t *data, size_t len)
 {
 	uint8_t got[2048];
-	struct avail_wait w = { f->t, id, len };
 	size_t off = 0;
 
 	assert_int_equal(sock_write(f->t, id, data, len), (ssize_t)len);
@@ -271,7 +257,7 @@ static void exchange(struct fx *f, int id, const uint8_t *data, size_t len)
 	assert_int_equal(off, len);
 	assert_memory_equal(got, data, len);
 	assert_int_equal(write(f->srv.in_fd, data, len), (ssize_t)len);
-	assert_true(net_wait(f->loop, avail_cond, &w, WAIT_MS));
+	assert_true(net_wait_available(f->loop, f->t, id, len, WAIT_MS));
 	assert_int_equal(sock_read(f->t, id, got, sizeof(got)), (ssize_t)len);
 	assert_memory_equal(got, data, len);
 }
@@ -504,7 +490,6 @@ static void test_peer_close_mid_transfer(void **state)
 {
 	struct fx *f = *state;
 	uint8_t got[64];
-	struct avail_wait w;
 	int err, id;
 
 	start_server(f, 0, "-tls1_2", "-nocert", "-psk", PSK_HEX, "-psk_identity", PSK_ID, NULL);
@@ -512,8 +497,7 @@ static void test_peer_close_mid_transfer(void **state)
 	id = connect_secure(f, SOCK_PROTO_TCP, &err);
 	assert_int_equal(err, 0);
 	assert_int_equal(write(f->srv.in_fd, "last words", 10), 10);
-	w = (struct avail_wait){ f->t, id, 10 };
-	assert_true(net_wait(f->loop, avail_cond, &w, WAIT_MS));
+	assert_true(net_wait_available(f->loop, f->t, id, 10, WAIT_MS));
 	net_child_stop(&f->srv); /* peer goes away with data still unread */
 	assert_true(net_wait_event(f->loop, &f->ev, SOCK_EV_CLOSED, id, 1, WAIT_MS));
 	assert_int_equal(sock_read(f->t, id, got, sizeof(got)), 10);
