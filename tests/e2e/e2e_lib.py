@@ -54,12 +54,7 @@ class Service:
     def wait_log(self, regex, deadline_s=5.0):
         """True once a log line matches regex."""
         pat = re.compile(regex)
-        until = time.monotonic() + deadline_s
-        while time.monotonic() < until:
-            if pat.search(self.log()):
-                return True
-            time.sleep(0.02)
-        return False
+        return sock_lib.wait_for(lambda: pat.search(self.log()) is not None, deadline_s)
 
     def stop(self):
         if self.proc.poll() is None:
