@@ -59,30 +59,6 @@ static int set_listen(struct psks_config *c, const char *v)
 	return 0;
 }
 
-static int set_dtls(struct psks_config *c, const char *v)
-{
-	c->dtls = true;
-	return 0;
-}
-
-static int set_once(struct psks_config *c, const char *v)
-{
-	c->once = true;
-	return 0;
-}
-
-static int set_help(struct psks_config *c, const char *v)
-{
-	c->help = true;
-	return 0;
-}
-
-static int set_version(struct psks_config *c, const char *v)
-{
-	c->version = true;
-	return 0;
-}
-
 static int set_api(struct psks_config *c, const char *v)
 {
 	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
@@ -170,6 +146,18 @@ static int set_log_level(struct psks_config *c, const char *v)
 			c->field = n;                                                              \
 		return rc;                                                                         \
 	}
+
+#define FLAG_SETTER(fn, field)                                                                     \
+	static int fn(struct psks_config *c, const char *v)                                        \
+	{                                                                                          \
+		c->field = true;                                                                   \
+		return 0;                                                                          \
+	}
+
+FLAG_SETTER(set_dtls, dtls)
+FLAG_SETTER(set_once, once)
+FLAG_SETTER(set_help, help)
+FLAG_SETTER(set_version, version)
 
 UINT_SETTER(set_max_clients, max_clients, 1, 4096)
 UINT_SETTER(set_cache_size, cache_size, 0, 1000000)
