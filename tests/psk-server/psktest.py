@@ -37,11 +37,10 @@ class Tap:
         return 1 if self.failed else 0
 
 
-def read_line_matching(proc, pattern, timeout=10.0):
-    """Reads proc.stdout until a line matches pattern; returns the match or None."""
-    deadline = time.monotonic() + timeout
-    buf = b""
-    fd = proc.stdout.fileno()
+def read_until(fd, done, deadline, buf=b""):
+    """Reads fd into buf until done(buf) is truthy, EOF or the monotonic deadline.
+
+    Returns (buf, done's last truthy result or None)."""
     while time.monotonic() < deadline:
         r, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
         if not r:
@@ -50,11 +49,22 @@ def read_line_matching(proc, pattern, timeout=10.0):
         if not chunk:
             break
         buf += chunk
+        result = done(buf)
+        if result:
+            return buf, result
+    return buf, None
+
+
+def read_line_matching(proc, pattern, timeout=10.0):
+    """Reads proc.stdout until a line matches pattern; returns the match or None."""
+    def match(buf):
         for line in buf.decode(errors="replace").splitlines():
             m = re.search(pattern, line)
             if m:
                 return m
-    return None
+        return None
+
+    return read_until(proc.stdout.fileno(), match, time.monotonic() + timeout)[1]
 
 
 class Service:
@@ -144,26 +154,14 @@ def s_client(port, identity, psk, version="tls1_2", payload="ping", timeout=10.0
     t0 = time.monotonic()
     p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
-    out = b""
-    echoed = False
     try:
         p.stdin.write((payload + "\n").encode())
         p.stdin.flush()
     except BrokenPipeError:
         pass
-    deadline = t0 + timeout
-    fd = p.stdout.fileno()
-    while time.monotonic() < deadline:
-        r, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-        if not r:
-            break
-        chunk = os.read(fd, 4096)
-        if not chunk:
-            break
-        out += chunk
-        if re.search(rb"(^|\n)" + re.escape(payload.encode()) + rb"\r?\n", out):
-            echoed = True
-            break
+    echo = re.compile(rb"(^|\n)" + re.escape(payload.encode()) + rb"\r?\n")
+    out, m = read_until(p.stdout.fileno(), echo.search, t0 + timeout)
+    echoed = m is not None
     elapsed = time.monotonic() - t0
     try:
         p.stdin.close()
