@@ -9,9 +9,11 @@
  *
  * Layout of the 14-byte PSKIdentity (written as 28 upper-case hex chars):
  *	11 01 00 08 | ref[4] | counter[4, big-endian] | tag[2]
- *	ref = HMAC-SHA256(K_ref, uid)[0..4), tag = HMAC-SHA256(K_dev, "ukms-v1 tag" || id[0..12))[0..2)
+ *	ref = HMAC-SHA256(K_ref, uid)[0..4)
+ *	tag = HMAC-SHA256(K_dev, "ukms-v1 tag" || id[0..12))[0..2)
  *	PSK = HKDF-Expand-SHA256(K_dev, "ukms-v1 psk" || 0x00 || L || id, L), L in {16, 32}
- *	K_dev = HKDF-SHA256(IKM = platform secret, salt = "ukms-v1", info = "device key" || uid, 32)
+ *	K_dev = HKDF-SHA256(IKM = platform secret, salt = "ukms-v1",
+ *			    info = "device key" || uid, 32)
  *	K_ref = HKDF-SHA256(IKM = platform secret, salt = "ukms-v1", info = "device reference", 32)
  *
  * All functions return 0 or -errno. Secret outputs are wiped by the *_clear helpers; callers
@@ -24,15 +26,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ROT_SECRET_LEN    32 /* platform secret */
-#define ROT_UID_LEN       8  /* RoT public UID (16 hex chars) */
-#define ROT_KEY_LEN       32 /* device key */
-#define ROT_REF_LEN       4
-#define ROT_TAG_LEN       2
-#define ROT_IDENTITY_LEN  14
-#define ROT_IDENTITY_HEX  (2 * ROT_IDENTITY_LEN) /* 28 */
-#define ROT_PSK_MAX       32
-#define ROT_COUNTER_MAX   UINT32_MAX
+#define ROT_SECRET_LEN   32 /* platform secret */
+#define ROT_UID_LEN      8  /* RoT public UID (16 hex chars) */
+#define ROT_KEY_LEN      32 /* device key */
+#define ROT_REF_LEN      4
+#define ROT_TAG_LEN      2
+#define ROT_IDENTITY_LEN 14
+#define ROT_IDENTITY_HEX (2 * ROT_IDENTITY_LEN) /* 28 */
+#define ROT_PSK_MAX      32
+#define ROT_COUNTER_MAX  UINT32_MAX
 
 /* The 4 header bytes every identity starts with, as on real modules. */
 extern const uint8_t rot_identity_header[4];
