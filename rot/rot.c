@@ -42,47 +42,54 @@ static OSSL_PARAM utf8(const char *key, const char *value)
 }
 
 /*
- * Algorithm handles, fetched once per process: EVP_*_fetch costs a locked name lookup, which
- * dominated a GetPSK request. Written once under pthread_once and read-only afterwards (an
- * immutable cache, not mutable state); never freed, like OpenSSL's own method store.
+ * The HKDF algorithm and an HMAC-SHA256 context with the digest already set, made once per
+ * process: EVP_*_fetch and setting a digest by name each cost a locked lookup, which dominated
+ * a GetPSK request. The HMAC template is duplicated for each operation (OpenSSL 3.0 cannot
+ * duplicate an HKDF context, so HKDF gets a fresh context from the fetched algorithm). Written
+ * once under pthread_once and only read afterwards — an immutable cache, not mutable state;
+ * never freed, like OpenSSL's own method store.
  */
 static struct {
 	EVP_KDF *hkdf;
-	EVP_MAC *hmac;
-} algs;
-static pthread_once_t algs_once = PTHREAD_ONCE_INIT;
+	EVP_MAC_CTX *hmac;
+} tmpl;
+static pthread_once_t tmpl_once = PTHREAD_ONCE_INIT;
 
-static void fetch_algs(void)
+static void make_templates(void)
 {
-	algs.hkdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
-	algs.hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	OSSL_PARAM p[2] = { utf8(OSSL_MAC_PARAM_DIGEST, "SHA256"), OSSL_PARAM_construct_end() };
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+
+	tmpl.hkdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	tmpl.hmac = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
+	if (tmpl.hmac != NULL && EVP_MAC_CTX_set_params(tmpl.hmac, p) != 1) {
+		EVP_MAC_CTX_free(tmpl.hmac);
+		tmpl.hmac = NULL;
+	}
+	EVP_MAC_free(mac); /* the context holds its own reference */
 }
 
-static EVP_KDF *hkdf_alg(void)
+static EVP_KDF_CTX *hkdf_ctx(void)
 {
-	pthread_once(&algs_once, fetch_algs);
-	return algs.hkdf;
+	pthread_once(&tmpl_once, make_templates);
+	return tmpl.hkdf != NULL ? EVP_KDF_CTX_new(tmpl.hkdf) : NULL;
 }
 
-static EVP_MAC *hmac_alg(void)
+static EVP_MAC_CTX *hmac_ctx(void)
 {
-	pthread_once(&algs_once, fetch_algs);
-	return algs.hmac;
+	pthread_once(&tmpl_once, make_templates);
+	return tmpl.hmac != NULL ? EVP_MAC_CTX_dup(tmpl.hmac) : NULL;
 }
 
 /* HKDF-SHA256. salt == NULL selects EXPAND_ONLY (ikm is then the PRK). */
 static int hkdf(const uint8_t *ikm, size_t ikm_len, const void *salt, size_t salt_len,
 		const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len)
 {
-	EVP_KDF *kdf = hkdf_alg();
-	EVP_KDF_CTX *ctx = NULL;
+	EVP_KDF_CTX *ctx = hkdf_ctx();
 	OSSL_PARAM p[6];
 	size_t n = 0;
 	int rc = -EIO;
 
-	if (kdf == NULL)
-		goto out;
-	ctx = EVP_KDF_CTX_new(kdf);
 	if (ctx == NULL)
 		goto out;
 	p[n++] = utf8(OSSL_KDF_PARAM_DIGEST, "SHA256");
@@ -96,7 +103,7 @@ static int hkdf(const uint8_t *ikm, size_t ikm_len, const void *salt, size_t sal
 	if (EVP_KDF_derive(ctx, out, out_len, p) == 1)
 		rc = 0;
 out:
-	EVP_KDF_CTX_free(ctx);
+	EVP_KDF_CTX_free(ctx); /* also wipes the key material it copied */
 	return rc;
 }
 
@@ -105,20 +112,13 @@ static int hmac(const struct rot_key *key, const void *a, size_t a_len, const vo
 		uint8_t *out, size_t out_len)
 {
 	uint8_t mac[32];
-	EVP_MAC *m = hmac_alg();
-	EVP_MAC_CTX *ctx = NULL;
-	OSSL_PARAM p[2];
+	EVP_MAC_CTX *ctx = hmac_ctx();
 	size_t mac_len = 0;
 	int rc = -EIO;
 
-	if (m == NULL)
-		goto out;
-	ctx = EVP_MAC_CTX_new(m);
 	if (ctx == NULL)
 		goto out;
-	p[0] = utf8(OSSL_MAC_PARAM_DIGEST, "SHA256");
-	p[1] = OSSL_PARAM_construct_end();
-	if (EVP_MAC_init(ctx, key->bytes, sizeof(key->bytes), p) != 1 ||
+	if (EVP_MAC_init(ctx, key->bytes, sizeof(key->bytes), NULL) != 1 ||
 	    EVP_MAC_update(ctx, a, a_len) != 1 || EVP_MAC_update(ctx, b, b_len) != 1 ||
 	    EVP_MAC_final(ctx, mac, &mac_len, sizeof(mac)) != 1 || mac_len < out_len)
 		goto out;
