@@ -146,6 +146,11 @@ static void do_reboot(void *data)
 void modem_reboot(struct modem *m)
 {
 	log_info("silent reset");
+	/*
+	 * Silent from right after the current final result: host bytes that the pty callback
+	 * reads before the reset timer runs must not be answered by the old state.
+	 */
+	at_engine_set_silent(m->at, true);
 	loop_remove(m->loop, m->boot_timer);
 	m->boot_timer = loop_add_timer(m->loop, 0, do_reboot, m);
 }
@@ -162,6 +167,7 @@ static void do_power_off(void *data)
 
 void modem_power_off(struct modem *m)
 {
+	at_engine_set_silent(m->at, true); /* after this line's OK, as in modem_reboot */
 	loop_remove(m->loop, m->boot_timer);
 	m->boot_timer = loop_add_timer(m->loop, 0, do_power_off, m);
 }
