@@ -1,56 +1,50 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * libFuzzer target for credstore_parse (sim/net/credstore.c: the "credentials" NVM section;
- * every item is validated again with OpenSSL). An image that parses must format and read back
- * to the same image, and the +USECMNG=3 listing of the result must format; a refused image
- * must leave the store unchanged.
+ * libFuzzer target for credstore_parse (sim/net/credstore.c: the "credentials" NVM section,
+ * PEM/DER inside), through the shared image round trip (tests/helpers/fuzz_image.h); the
+ * +USECMNG list of a store that parsed must also format.
  */
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "buf.h"
-#include "log.h"
 #include "credstore.h"
+#include "fuzz_image.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+static void *create(void)
 {
-	log_set_level(LOG_LEVEL_ERROR); /* no import/parse chatter per input */
-	return 0;
+	return credstore_create();
 }
 
-static void check(int cond)
+static void destroy(void *s)
 {
-	if (!cond)
-		abort();
+	credstore_destroy(s);
+}
+
+static int parse(void *s, const uint8_t *data, size_t len)
+{
+	return credstore_parse(s, data, len);
+}
+
+static int format(void *s, struct buf *out)
+{
+	return credstore_format(s, out);
+}
+
+static void list_formats(void *s)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	fuzz_check(credstore_list(s, -1, &b) == 0);
+	buf_finish(&b);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct credstore *cs = credstore_create(), *again = credstore_create();
-	struct buf img, img2;
+	static const struct fuzz_image_ops ops = { create, destroy,      parse,
+						   format, list_formats, NULL };
 
-	check(cs != NULL && again != NULL);
-	buf_init(&img, 0);
-	buf_init(&img2, 0);
-	if (credstore_parse(cs, data, size) < 0) {
-		check(credstore_format(cs, &img) == 0);
-		check(strcmp(buf_cstr(&img), "ukms-credstore 1\n") == 0); /* still empty */
-		goto out;
-	}
-	check(credstore_format(cs, &img) == 0);
-	check(credstore_parse(again, img.data, img.len) == 0);
-	check(credstore_format(again, &img2) == 0);
-	check(img.len == img2.len && memcmp(img.data, img2.data, img.len) == 0);
-	buf_reset(&img2);
-	check(credstore_list(cs, -1, &img2) == 0);
-out:
-	buf_finish(&img);
-	buf_finish(&img2);
-	credstore_destroy(cs);
-	credstore_destroy(again);
-	return 0;
+	return fuzz_image_roundtrip(&ops, data, size);
 }
