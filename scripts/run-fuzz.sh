@@ -3,6 +3,8 @@
 # corpus. Used by the 'fuzz' meson suite; never writes to the source tree.
 set -euo pipefail
 exe=$1 seeds=$2
+# Undefined behaviour is a finding, not a warning.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/corpus"
