@@ -27,6 +27,7 @@ enum opt_id {
 	OPT_PCAP,
 	OPT_SEAL_DELAY,
 	OPT_UNSEALED_CME,
+	OPT_SEC_BUSY,
 };
 
 static const struct option long_opts[] = {
@@ -43,6 +44,7 @@ static const struct option long_opts[] = {
 	{ "pcap", required_argument, NULL, OPT_PCAP },
 	{ "seal-delay-ms", required_argument, NULL, OPT_SEAL_DELAY },
 	{ "unsealed-cme", required_argument, NULL, OPT_UNSEALED_CME },
+	{ "sec-busy-ms", required_argument, NULL, OPT_SEC_BUSY },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -67,6 +69,8 @@ void config_usage(FILE *out)
 		"      --seal-delay-ms N  seal request to sealed state, 0..600000 (default 1500)\n"
 		"      --unsealed-cme N   +CME ERROR code of +USECPSK and +USECDEVCERT on an\n"
 		"                         unsealed module, 0..65535 (default 3)\n"
+		"      --sec-busy-ms N    after boot/reboot the RoT commands answer \"SEC busy\"\n"
+		"                         for N ms, 0..600000 (default 3000 on SARA-R422, else 0)\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          version\n\n"
 		"Models:");
@@ -100,6 +104,7 @@ static int apply_number(struct modem_config *cfg, int opt, const char *arg, char
 		{ OPT_REG_DELAY, "--reg-delay-ms", UINT32_MAX },
 		{ OPT_SEAL_DELAY, "--seal-delay-ms", CONFIG_SEAL_DELAY_MAX },
 		{ OPT_UNSEALED_CME, "--unsealed-cme", CONFIG_UNSEALED_CME_MAX },
+		{ OPT_SEC_BUSY, "--sec-busy-ms", CONFIG_SEC_BUSY_MAX },
 	};
 	uint32_t v;
 
@@ -115,6 +120,8 @@ static int apply_number(struct modem_config *cfg, int opt, const char *arg, char
 			cfg->reg_delay_ms = v;
 		else if (opt == OPT_SEAL_DELAY)
 			cfg->seal_delay_ms = v;
+		else if (opt == OPT_SEC_BUSY)
+			cfg->sec_busy_ms = (long)v;
 		else
 			cfg->unsealed_cme = (int)v;
 		return 0;
@@ -176,7 +183,8 @@ void config_defaults(struct modem_config *cfg)
 	*cfg = (struct modem_config){ .log_level = LOG_LEVEL_INFO,
 				      .reg_delay_ms = CONFIG_REG_DELAY_DEFAULT,
 				      .seal_delay_ms = CONFIG_SEAL_DELAY_DEFAULT,
-				      .unsealed_cme = CONFIG_UNSEALED_CME_DEFAULT };
+				      .unsealed_cme = CONFIG_UNSEALED_CME_DEFAULT,
+				      .sec_busy_ms = CONFIG_SEC_BUSY_PERSONA };
 }
 
 int config_parse(struct modem_config *cfg, int argc, char **argv, FILE *out, char *err,

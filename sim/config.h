@@ -18,6 +18,8 @@
 #define CONFIG_SEAL_DELAY_MAX       600000u
 #define CONFIG_UNSEALED_CME_DEFAULT 3 /* operation not allowed (quirks Q3) */
 #define CONFIG_UNSEALED_CME_MAX     65535
+#define CONFIG_SEC_BUSY_MAX         600000u
+#define CONFIG_SEC_BUSY_PERSONA     (-1) /* sec_busy_ms: the persona's window (quirks Q1) */
 
 struct modem_config {
 	const char *model;         /* --model, NULL when not given */
@@ -33,6 +35,7 @@ struct modem_config {
 	const char *pcap_path;  /* --pcap FILE: socket traffic as pcap (cmd_socket) */
 	uint32_t seal_delay_ms; /* --seal-delay-ms: seal request -> sealed (cmd_rot) */
 	int unsealed_cme;       /* --unsealed-cme: +CME code of +USECPSK/+USECDEVCERT unsealed */
+	long sec_busy_ms;       /* --sec-busy-ms: RoT commands busy after boot, or -1 (persona) */
 };
 
 enum config_result {

@@ -19,7 +19,8 @@
 		.ati9 = mver ",A00.01", .fw_gen = gen, .has_rot = true, .has_upsd = true,          \
 		.has_upsda = true, .colon_space = true, .cipher_list = true,                       \
 		.hexmode_persists = persist, .reboot_cfun = 16, .upsv_modes = UPSV_R5,             \
-		.max_sockets = 7, .max_secure_sockets = 7                                          \
+		.max_sockets = 7, .max_secure_sockets = 7, .tls_verify_default = 1,                \
+		.tls_min_default = 3                                                               \
 	}
 
 #define SARA_R410M(name)                                                                           \
@@ -35,7 +36,8 @@
 		.model = name, .family = "SARA-R422", .cgmm = name, .cgmr = "00.12",               \
 		.ati9 = "00.12,A00.03", .fw_gen = "00B", .has_rot = true, .has_upsd = true,        \
 		.uauthreq_pwd_first = true, .reboot_cfun = 15, .upsv_modes = UPSV_R4,              \
-		.max_sockets = 7, .max_secure_sockets = 7                                          \
+		.max_sockets = 7, .max_secure_sockets = 7, .sec_busy_ms = 3000,                    \
+		.tls_verify_default = 1, .tls_min_default = 3                                      \
 	}
 
 static const struct persona personas[] = {
@@ -61,7 +63,8 @@ static const struct persona personas[] = {
 	  .reboot_cfun = 16,
 	  .upsv_modes = UPSV_R5,
 	  .max_sockets = 7,
-	  .max_secure_sockets = 7 },
+	  .max_secure_sockets = 7,
+	  .tls_verify_default = 1 },
 };
 
 const struct persona *persona_find(const char *model)

@@ -30,7 +30,10 @@ struct persona {
 	int reboot_cfun;         /* the silent reset ubxlib uses: 16 (R5, LARA-R6) or 15 (R4) */
 	unsigned upsv_modes;     /* bit n set: AT+UPSV=n accepted */
 	unsigned max_sockets;
-	unsigned max_secure_sockets;
+	unsigned max_secure_sockets; /* quirks Q22: 4 on SARA-R4 */
+	unsigned sec_busy_ms;        /* after boot/reboot: RoT commands busy (quirks Q1, R422) */
+	int tls_verify_default;      /* +USECPRF op 0 of a reset profile (quirks Q9) */
+	int tls_min_default;         /* +USECPRF op 1 of a reset profile (quirks Q9) */
 };
 
 /* Case-insensitive lookup; NULL when unknown. */

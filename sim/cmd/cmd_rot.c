@@ -317,10 +317,40 @@ int cmd_sec_console_unseal(struct modem *m, struct buf *out)
 
 /* ---- AT handlers ---- */
 
+void cmd_rot_boot(struct modem *m)
+{
+	long ms = m->cfg.sec_busy_ms >= 0 ? m->cfg.sec_busy_ms : (long)m->persona->sec_busy_ms;
+
+	if (m->sec == NULL)
+		return;
+	m->sec->busy_until_ms = loop_now_ms(m->loop) + (uint64_t)ms;
+	if (ms > 0)
+		log_info("security commands busy for %ld ms after boot (quirk Q1)", ms);
+}
+
+/*
+ * Quirk Q1: right after boot the security subsystem is not ready. AT+USECDEVINFO? answers a
+ * bare ERROR, the other RoT commands +CME ERROR 1950 "SEC busy"; test commands always work.
+ */
+static bool sec_busy(struct at_req *req, enum at_rc *rc)
+{
+	const struct modem *m = at_req_ctx(req);
+
+	if (m->sec == NULL || at_req_op(req) == AT_OP_TEST ||
+	    loop_now_ms(m->loop) >= m->sec->busy_until_ms)
+		return false;
+	log_debug("%s while the security subsystem boots: busy (quirk Q1)", at_req_cmd(req)->name);
+	*rc = at_req_op(req) == AT_OP_READ ? AT_RC_ERROR : cmd_fail(req, -EBUSY);
+	return true;
+}
+
 static enum at_rc handle_rotuid(struct at_req *req)
 {
 	struct modem *m = at_req_ctx(req);
+	enum at_rc arc;
 
+	if (sec_busy(req, &arc))
+		return arc;
 	if (!m->persona->has_rot)
 		return cmd_fail(req, -EOPNOTSUPP);
 	cmd_reply(req, "+USECROTUID", "\"%s\"", m->device->uid_hex);
@@ -332,7 +362,10 @@ static enum at_rc handle_devinfo(struct at_req *req)
 	struct modem *m = at_req_ctx(req);
 	const struct cmd_sec_state *st = m->sec;
 	int rc;
+	enum at_rc arc;
 
+	if (sec_busy(req, &arc))
+		return arc;
 	if (at_req_op(req) == AT_OP_TEST) {
 		cmd_reply(req, "+USECDEVINFO", "\"device_profile_uid\",\"serial_number\"");
 		return AT_RC_OK;
@@ -356,7 +389,10 @@ static enum at_rc handle_conn(struct at_req *req)
 	struct modem *m = at_req_ctx(req);
 	struct cmd_sec_state *st = m->sec;
 	uint64_t now = loop_now_ms(m->loop);
+	enum at_rc arc;
 
+	if (sec_busy(req, &arc))
+		return arc;
 	if (!m->persona->has_rot)
 		return cmd_fail(req, -EOPNOTSUPP);
 	if (!st->bootstrapped)
@@ -377,6 +413,8 @@ static enum at_rc handle_psk(struct at_req *req)
 	enum at_rc arc = AT_RC_OK;
 	int rc;
 
+	if (sec_busy(req, &arc))
+		return arc;
 	if (at_req_op(req) == AT_OP_TEST) {
 		cmd_reply(req, "+USECPSK", "(16,32)");
 		return AT_RC_OK;
@@ -412,7 +450,10 @@ static enum at_rc handle_devcert(struct at_req *req)
 	long type = at_arg_int(req, 0);
 	char *pem = NULL;
 	int rc = 0;
+	enum at_rc arc;
 
+	if (sec_busy(req, &arc))
+		return arc;
 	if (!m->persona->has_rot || strcmp(m->persona->family, "SARA-R5") != 0)
 		rc = -EOPNOTSUPP; /* ZTP: SARA-R5 family only (ublox-at.md §7) */
 	else if (!st->bootstrapped)

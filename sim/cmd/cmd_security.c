@@ -196,7 +196,10 @@ static int sec_init(struct modem *m)
 	m->creds = credstore_create();
 	if (m->sec == NULL || m->profiles == NULL || m->creds == NULL)
 		return -ENOMEM;
-	rc = open_nvm(m);
+	rc = secprof_store_set_factory(m->profiles, m->persona->tls_verify_default,
+				       m->persona->tls_min_default);
+	if (rc == 0)
+		rc = open_nvm(m);
 	if (rc == 0)
 		rc = load_section(m, "profiles", parse_profiles);
 	if (rc == 0)
@@ -210,6 +213,8 @@ static int sec_init(struct modem *m)
 		if (rc < 0)
 			log_error("%s", err);
 	}
+	if (rc == 0)
+		cmd_rot_boot(m);
 	m->sec->saved_hex = persisted_hex(m);
 	m->sec->saved_mnoprof = m->set.mnoprof;
 	return rc;
@@ -236,8 +241,10 @@ static void sec_finish(struct modem *m)
 
 static void sec_reset(struct modem *m, bool reboot)
 {
-	if (reboot)
-		cmd_sec_settings_changed(m);
+	if (!reboot)
+		return;
+	cmd_sec_settings_changed(m);
+	cmd_rot_boot(m);
 }
 
 /* ---- +USECPRF ---- */

@@ -65,6 +65,7 @@ struct cmd_sec_state {
 	struct loop_source *seal_timer;
 	uint32_t seal_delay_ms; /* --seal-delay-ms (m->cfg) */
 	int unsealed_cme;       /* --unsealed-cme: CME code of +USECPSK / +USECDEVCERT unsealed */
+	uint64_t busy_until_ms; /* RoT commands "SEC busy" before this time (quirks Q1) */
 	uint64_t last_conn_ms;
 	bool conn_used;
 	struct sec_pair pairs[SEC_PAIRS_MAX];
@@ -92,6 +93,8 @@ void cmd_sec_settings_changed(struct modem *m);
 /* Sets up the RoT (device key, counter in the state dir) and loads the "seal" section. */
 int cmd_rot_setup(struct modem *m, char *err, size_t errlen);
 void cmd_rot_teardown(struct cmd_sec_state *st);
+/* Boot or reboot: starts the "SEC busy" window (--sec-busy-ms, or the persona's; quirks Q1). */
+void cmd_rot_boot(struct modem *m);
 /* The "seal" NVM section. */
 int cmd_rot_format(const struct cmd_sec_state *st, struct buf *out);
 

@@ -25,7 +25,11 @@ struct cmd_sock_pending_data {
 	int id;
 	char ip[SOCK_IP_MAX]; /* +USOST only */
 	uint16_t port;
+	uint64_t prompt_ms; /* when the '@' prompt went out (quirks Q17) */
 };
+
+/* Data completed sooner than this after '@' may be lost on a real module (quirks Q17). */
+#define CMD_SOCK_PROMPT_GUARD_MS 50
 
 struct cmd_sock_state {
 	struct modem *m;

@@ -16,6 +16,7 @@
 #include "cmd_socket.h"
 #include "hex.h"
 #include "log.h"
+#include "loop.h"
 #include "modem.h"
 #include "sock.h"
 
@@ -83,6 +84,22 @@ static struct cmd_sock_pending_data *data_slot(struct cmd_sock_state *st, const 
 	return free_slot;
 }
 
+/*
+ * Quirk Q17: a real module may drop data that follows its '@' too closely. The simulator takes
+ * it (the strict drop is a fault for later) but says so. Measured when the last byte arrived.
+ */
+static void warn_early_data(const struct modem *m, const struct cmd_sock_pending_data *d,
+			    const char *cmd)
+{
+	uint64_t waited = loop_now_ms(m->loop) - d->prompt_ms;
+
+	if (waited < CMD_SOCK_PROMPT_GUARD_MS)
+		log_warn("%s: socket %d data came %llu ms after '@' (< %d ms): a real module may "
+			 "lose it; wait %d ms after the prompt (quirk Q17)",
+			 cmd, d->id, (unsigned long long)waited, CMD_SOCK_PROMPT_GUARD_MS,
+			 CMD_SOCK_PROMPT_GUARD_MS);
+}
+
 static enum at_rc handle_prompt_data(struct at_req *req, const uint8_t *data, size_t len)
 {
 	struct modem *m = at_req_ctx(req);
@@ -92,6 +109,7 @@ static enum at_rc handle_prompt_data(struct at_req *req, const uint8_t *data, si
 		return AT_RC_ERROR;
 	d = *slot;
 	slot->req = NULL;
+	warn_early_data(m, &d, at_req_cmd(req)->name);
 	return sent(req, &d, send_bytes(m, &d, data, len));
 }
 
@@ -137,6 +155,7 @@ static enum at_rc send_cmd(struct at_req *req, struct cmd_sock_pending_data *d, 
 		return cmd_fail(req, -EBUSY);
 	*slot = *d;
 	slot->req = req;
+	slot->prompt_ms = loop_now_ms(m->loop);
 	at_req_expect_data(req, '@', (size_t)len, handle_prompt_data);
 	return AT_RC_PENDING;
 }

@@ -143,6 +143,11 @@ static int validate(int type, const void *data, size_t len, const char *pw)
 	EVP_PKEY *k = NULL;
 	int rc = -EINVAL;
 
+	if (looks_pem(data, len) && memchr(data, '\n', len) == NULL) {
+		log_warn("import of a %s item rejected: PEM without line breaks (quirk Q24)",
+			 type_names[type]);
+		return -EINVAL;
+	}
 	if (is_cert_type(type)) {
 		x = parse_cert(data, len);
 		if (x != NULL && !cert_times_ok(x)) {

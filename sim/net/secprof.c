@@ -18,6 +18,7 @@
 
 struct secprof_store {
 	struct secprof p[SECPROF_COUNT];
+	int factory_verify, factory_tls_min; /* quirks Q9 */
 };
 
 /* u-blox legacy cipher numbers 1..33 (index = number - 1), as mapped by ubxlib. */
@@ -112,6 +113,19 @@ int secprof_reset(struct secprof_store *s, int id)
 	if (p == NULL)
 		return -EINVAL;
 	OPENSSL_cleanse(p, sizeof(*p));
+	p->verify = s->factory_verify;
+	p->tls_min = s->factory_tls_min;
+	return 0;
+}
+
+int secprof_store_set_factory(struct secprof_store *s, int verify, int tls_min)
+{
+	if (s == NULL || verify < 0 || verify > 3 || tls_min < 0 || tls_min > 4)
+		return -EINVAL;
+	s->factory_verify = verify;
+	s->factory_tls_min = tls_min;
+	for (int id = 0; id < SECPROF_COUNT; id++)
+		secprof_reset(s, id);
 	return 0;
 }
 
@@ -494,7 +508,7 @@ int secprof_parse(struct secprof_store *s, const void *data, size_t len)
 		return -ENOMEM;
 	rc = image_parse(data, len, IMAGE_MAGIC, apply_line, tmp);
 	if (rc == 0)
-		memcpy(s, tmp, sizeof(*s));
+		memcpy(s->p, tmp->p, sizeof(s->p));
 	secprof_store_destroy(tmp);
 	return rc;
 }

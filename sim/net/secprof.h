@@ -98,6 +98,12 @@ void secprof_store_destroy(struct secprof_store *s);
 /* Borrowed view of profile id, or NULL if id is out of range. */
 const struct secprof *secprof_store_get(const struct secprof_store *s, int id);
 
+/*
+ * Factory values of op 0 (validation level) and op 1 (minimum TLS version), which differ per
+ * module (quirks Q9); every other op resets to 0 / empty. Resets all five profiles to them.
+ * A new store has 0 and 0. Returns 0 or -EINVAL.
+ */
+int secprof_store_set_factory(struct secprof_store *s, int verify, int tls_min);
 /* AT+USECPRF=<id>: factory values. Returns 0 or -EINVAL. */
 int secprof_reset(struct secprof_store *s, int id);
 /* Op 7 and op 8 are not readable back; everything else is. */

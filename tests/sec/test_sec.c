@@ -94,8 +94,9 @@ static void stop_modem(struct fx *f)
 	mem_transport_finish(&f->t);
 }
 
-/* New fixture: device (NULL = default), persistent state dir or ephemeral. */
-static struct fx *fx_new(const char *device, const char *platform, bool persistent)
+/* New fixture: device (NULL = default), persistent state dir or ephemeral, --sec-busy-ms. */
+static struct fx *fx_new_busy(const char *device, const char *platform, bool persistent,
+			      long sec_busy_ms)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
@@ -113,8 +114,14 @@ static struct fx *fx_new(const char *device, const char *platform, bool persiste
 	f->cfg.platform_path = platform;
 	f->cfg.state_dir = persistent ? f->dir : NULL;
 	f->cfg.ephemeral = !persistent;
+	f->cfg.sec_busy_ms = sec_busy_ms;
 	assert_int_equal(start_modem(f), 0);
 	return f;
+}
+
+static struct fx *fx_new(const char *device, const char *platform, bool persistent)
+{
+	return fx_new_busy(device, platform, persistent, CONFIG_SEC_BUSY_PERSONA);
 }
 
 static void fx_free(struct fx *f)
@@ -417,8 +424,9 @@ static void test_usecprf_ubxlib(void **state)
 	EXPECT(f, "AT+USECPRF=0,11", "\r\n+USECPRF: 0,11,1\r\n\r\nOK\r\n");
 	EXPECT(f, "AT+USECPRF=0,0", "\r\n+USECPRF: 0,0,1\r\n\r\nOK\r\n");
 	EXPECT(f, "AT+USECPRF=0,10", "\r\n+USECPRF: 0,10,\"example.com\"\r\n\r\nOK\r\n");
-	EXPECT(f, "AT+USECPRF=0", "\r\nOK\r\n"); /* reset: factory values */
-	EXPECT(f, "AT+USECPRF=0,1", "\r\n+USECPRF: 0,1,0\r\n\r\nOK\r\n");
+	EXPECT(f, "AT+USECPRF=0", "\r\nOK\r\n"); /* reset: factory values (R5: quirk Q9) */
+	EXPECT(f, "AT+USECPRF=0,0", "\r\n+USECPRF: 0,0,1\r\n\r\nOK\r\n");
+	EXPECT(f, "AT+USECPRF=0,1", "\r\n+USECPRF: 0,1,3\r\n\r\nOK\r\n");
 	EXPECT(f, "AT+USECPRF=0,3", "\r\n+USECPRF: 0,3,\"\"\r\n\r\nOK\r\n");
 	EXPECT(f, "AT+USECPRF=0,2", "\r\n+USECPRF: 0,2,0\r\n\r\nOK\r\n");
 	fx_free(f);
@@ -520,6 +528,74 @@ static void test_usecprf_r4_persona(void **state)
 	fx_free(f);
 }
 
+/* ---- quirks Q1, Q8, Q9, Q24 ---- */
+
+/* Q1: SARA-R422 security subsystem busy for 3 s after boot and after every reboot. */
+static void test_quirk_sec_busy_r422(void **state)
+{
+	struct fx *f = fx_new("0A04F00800000004", NULL, false); /* SARA-R422S */
+
+	(void)state;
+	EXPECT(f, "AT+USECDEVINFO?", "\r\nERROR\r\n");
+	EXPECT(f, "AT+USECROTUID", "\r\n+CME ERROR: 1950\r\n");
+	EXPECT(f, "AT+USECPSK=32", "\r\n+CME ERROR: 1950\r\n");
+	EXPECT(f, "AT+USECCONN", "\r\n+CME ERROR: 1950\r\n");
+	EXPECT(f, "AT+USECDEVINFO=?",
+	       "\r\n+USECDEVINFO:\"device_profile_uid\",\"serial_number\"\r\n"
+	       "\r\nOK\r\n");
+	EXPECT(f, "AT+CMEE=2", "\r\nOK\r\n");
+	EXPECT(f, "AT+USECROTUID", "\r\n+CME ERROR: SEC busy\r\n");
+	pump(f, 2999);
+	EXPECT(f, "AT+USECDEVINFO?", "\r\nERROR\r\n");
+	pump(f, 1);
+	EXPECT(f, "AT+USECROTUID", "\r\n+USECROTUID:\"0A04F00800000004\"\r\n\r\nOK\r\n");
+	EXPECT(f, "AT+CFUN=15", "\r\nOK\r\n");
+	pump(f, 0);
+	EXPECT(f, "AT+USECROTUID", "\r\n+CME ERROR: SEC busy\r\n"); /* again after a reboot */
+	pump(f, 3000);
+	EXPECT(f, "AT+USECROTUID", "\r\n+USECROTUID:\"0A04F00800000004\"\r\n\r\nOK\r\n");
+	fx_free(f);
+}
+
+/* Q1: no window on SARA-R5 by default; --sec-busy-ms sets one for any persona, 0 removes it. */
+static void test_quirk_sec_busy_option(void **state)
+{
+	struct fx *f = fx_new_busy(NULL, NULL, false, 500);
+
+	(void)state;
+	EXPECT(f, "AT+USECDEVINFO?", "\r\nERROR\r\n");
+	pump(f, 500);
+	EXPECT(f, "AT+USECDEVINFO?", "\r\n+USECDEVINFO: 1,1,1\r\n\r\nOK\r\n");
+	fx_free(f);
+	f = fx_new_busy("0A04F00800000004", NULL, false, 0);
+	EXPECT(f, "AT+USECROTUID", "\r\n+USECROTUID:\"0A04F00800000004\"\r\n\r\nOK\r\n");
+	fx_free(f);
+}
+
+/* Q9: reset profile: validation 1 and TLS 1.2 on R422, validation 0 and any TLS on R410M. */
+static void test_quirk_profile_defaults(void **state)
+{
+	struct fx *f = fx_new_busy("0A04F00800000004", NULL, false, 0); /* SARA-R422S */
+
+	(void)state;
+	EXPECT(f, "AT+USECPRF=2,0", "\r\n+USECPRF:2,0,1\r\n\r\nOK\r\n");
+	EXPECT(f, "AT+USECPRF=2,1", "\r\n+USECPRF:2,1,3\r\n\r\nOK\r\n");
+	fx_free(f);
+	f = fx_new("0A04F00800000006", NULL, false); /* SARA-R410M-63B */
+	EXPECT(f, "AT+USECPRF=2,0,2", "\r\nOK\r\n");
+	EXPECT(f, "AT+USECPRF=2", "\r\nOK\r\n");
+	EXPECT(f, "AT+USECPRF=2,0", "\r\n+USECPRF:2,0,0\r\n\r\nOK\r\n");
+	EXPECT(f, "AT+USECPRF=2,1", "\r\n+USECPRF:2,1,0\r\n\r\nOK\r\n");
+	/* Q8: no cipher list on R4; a new op 2 write replaces the previous one */
+	EXPECT(f, "AT+USECPRF=2,2,100,\"C0\",\"2F\",0", "\r\n+CME ERROR: 4\r\n");
+	EXPECT(f, "AT+USECPRF=2,2,99,\"C0\",\"2F\"", "\r\nOK\r\n");
+	EXPECT(f, "AT+USECPRF=2,2,99,\"00\",\"A8\"", "\r\nOK\r\n");
+	EXPECT(f, "AT+USECPRF=2,2", "\r\n+USECPRF:2,2,99,\"00A8\"\r\n\r\nOK\r\n");
+	EXPECT(f, "AT+USECPRF=2,2,30", "\r\nOK\r\n");
+	EXPECT(f, "AT+USECPRF=2,2", "\r\n+USECPRF:2,2,30\r\n\r\nOK\r\n");
+	fx_free(f);
+}
+
 /* ---- +USECMNG and the file system ---- */
 
 /* A fresh self-signed EC certificate in PEM (caller frees). */
@@ -606,6 +682,28 @@ static void test_usecmng(void **state)
 	EXPECT(f, "AT+USECMNG=0,0,\"x\",0", "\r\n+CME ERROR: 50\r\n");
 	EXPECT(f, "AT+USECMNG=0,0,\"x\",16385", "\r\n+CME ERROR: 50\r\n");
 	EXPECT(f, "AT+USECMNG=?", "\r\n+USECMNG: (0-4),(0-5)\r\n\r\nOK\r\n");
+	free(pem);
+	fx_free(f);
+}
+
+/* Q24: a PEM whose line breaks were lost (ubxlib#242) is refused; with them it is taken. */
+static void test_quirk_pem_newlines(void **state)
+{
+	struct fx *f = fx_new(NULL, NULL, false);
+	size_t len, n = 0;
+	char *pem = make_cert_pem(&len), *flat = malloc(len), line[128];
+
+	(void)state;
+	assert_non_null(flat);
+	for (size_t i = 0; i < len; i++)
+		if (pem[i] != '\n' && pem[i] != '\r')
+			flat[n++] = pem[i];
+	snprintf(line, sizeof(line), "AT+USECMNG=0,0,\"flat\",%zu", n);
+	assert_string_equal(prompt_send(f, line, flat, n), "\r\n+CME ERROR: 50\r\n");
+	EXPECT(f, "AT+USECMNG=3", "\r\nOK\r\n");
+	snprintf(line, sizeof(line), "AT+USECMNG=0,0,\"lines\",%zu", len);
+	assert_non_null(strstr(prompt_send(f, line, pem, len), "\r\nOK\r\n"));
+	free(flat);
 	free(pem);
 	fx_free(f);
 }
@@ -812,6 +910,10 @@ int main(void)
 		cmocka_unit_test(test_persist_restart),
 		cmocka_unit_test(test_corrupt_state_refused),
 		cmocka_unit_test(test_nvm_roundtrip),
+		cmocka_unit_test(test_quirk_sec_busy_r422),
+		cmocka_unit_test(test_quirk_sec_busy_option),
+		cmocka_unit_test(test_quirk_profile_defaults),
+		cmocka_unit_test(test_quirk_pem_newlines),
 	};
 
 	log_set_level(LOG_LEVEL_ERROR);
