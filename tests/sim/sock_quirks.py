@@ -58,7 +58,7 @@ def capture_hello(md, profile_lines, colon=': '):
     md.cmd('AT+USOCR=6', '\r\n+USOCR%s0\r\n\r\nOK\r\n' % colon)
     md.ok('AT+USOSEC=0,1,0')
     md.send('AT+USOCO=0,"127.0.0.1",%d\r' % peer.port)
-    md.sim.expect_line(r'OK|\+CME ERROR: .*', 15000)
+    md.sim.expect_line(r'OK|ERROR|\+CME ERROR: .*', 15000)
     md.ok('AT+USOCL=0')
     peer.stop()
     return client_hello_suites(got.get('hello', b'\0' * 64))
