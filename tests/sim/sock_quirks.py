@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Module quirks seen through the pty (docs/quirks.md, /work/shared/reference/quirks.md):
 Q1 "SEC busy" window of SARA-R422 after boot and --sec-busy-ms, Q8 cipher suites a PSK-only
-profile proposes (captured from the ClientHello), Q12 +UUSOCO right after OK, Q17 the '@' prompt
+profile proposes (captured from the ClientHello), Q7 +USOST on a secured UDP socket, Q12 +UUSOCO right after OK, Q17 the '@' prompt
 and the warning for data sent too soon after it, Q22 four secure sockets on SARA-R410M.
 
 Usage: sock_quirks.py UKMS_SIM   (TAP on stdout)
@@ -10,7 +10,7 @@ Usage: sock_quirks.py UKMS_SIM   (TAP on stdout)
 import struct
 import time
 
-from sock_lib import PSK_HEX, PSK_ID, Modem, TcpPeer, echo, free_port, run
+from sock_lib import PSK_HEX, PSK_ID, Modem, TcpPeer, UdpEcho, echo, run
 
 R422 = ['--model', 'SARA-R422S', '--device', '0A04F00800000004']
 
@@ -122,7 +122,24 @@ def t_prompt_and_urc(exe, tap, opts):
     peer.stop()
 
 
+def t_usost_secure_udp(exe, tap, opts):
+    peer = UdpEcho()
+    md = Modem(exe, tap)
+    md.cmd('AT+USOCR=17', '\r\n+USOCR: 0\r\n\r\nOK\r\n')
+    md.ok('AT+USOSEC=0,1,0')
+    md.cmd('AT+USOST=0,"127.0.0.1",%d,5,"hello"' % peer.port, '\r\n+USOST: 0,5\r\n\r\nOK\r\n',
+           'Q7: +USOST on a secured UDP socket answers +USOST: 0,5')
+    md.line(r'\+UUSORF: 0,5', 'Q7: the echo comes back')
+    md.cmd('AT+USORF=0,5', '\r\n+USORF: 0,"127.0.0.1",%d,5,"hello"\r\n\r\nOK\r\n' % peer.port,
+           'Q7: the datagram went out in plain text (the echo peer saw "hello")')
+    md.ok('AT+USOCL=0')
+    rc, log = md.close()
+    tap.point('quirk Q7' in log, 'Q7: the log warns about it', log[-1500:])
+    peer.stop()
+
+
 if __name__ == '__main__':
     import sys
-    sys.exit(run([t_sec_busy, t_psk_suites, t_r410m_suites_and_sockets, t_prompt_and_urc],
+    sys.exit(run([t_sec_busy, t_psk_suites, t_r410m_suites_and_sockets, t_prompt_and_urc,
+                 t_usost_secure_udp],
                  sys.argv))
