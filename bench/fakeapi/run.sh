@@ -76,3 +76,7 @@ printf "%-16s %10s %9s %9s %8s %13s\n" bare-mhd "$b_rps" "$b_p50" "$b_p99" "$b_b
 printf "%-16s %10s %9s %9s %8s %13s\n" ukms-fakeapi "$a_rps" "$a_p50" "$a_p99" "$a_bad" "$a_err"
 python3 -c "import sys; r=$a_rps/$b_rps; print(f'ratio fakeapi/bare = {r:.2f} (goal >= 0.80)')"
 echo "(${conns} connections, ${secs} s each, ${threads} server threads, $(nproc) CPUs shared with wrk)"
+# Where the difference goes: the handler's own CPU per GetPSK, without HTTP.
+if [ -x "$build/fakeapi/fakeapi-handler-bench" ]; then
+    "$build/fakeapi/fakeapi-handler-bench" 100000
+fi
