@@ -336,7 +336,11 @@ static void on_deadline(void *data)
 	struct slot *s = data;
 
 	s->timer = NULL;
-	if (s->state == SOCK_STATE_CONNECTING)
+	if (s->state != SOCK_STATE_CONNECTING)
+		return;
+	if (s->handshaking && s->tls != NULL)
+		connect_failed(s, -ETIMEDOUT, sock_tls_stall_reason(s->tls));
+	else
 		connect_failed(s, -ETIMEDOUT,
 			       s->handshaking ? "handshake timeout" : "connect timeout");
 }

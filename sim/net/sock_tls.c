@@ -676,6 +676,36 @@ void sock_tls_shutdown(struct sock_tls *s)
 	ERR_clear_error();
 }
 
+static bool sent_finished(OSSL_HANDSHAKE_STATE st)
+{
+	return st == TLS_ST_CW_FINISHED || st == TLS_ST_CR_SESSION_TICKET ||
+	       st == TLS_ST_CR_CHANGE || st == TLS_ST_CR_FINISHED;
+}
+
+static bool psk_suite(const SSL *ssl)
+{
+	const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
+	int kx = c != NULL ? SSL_CIPHER_get_kx_nid(c) : NID_undef;
+
+	return kx == NID_kx_psk || kx == NID_kx_ecdhe_psk || kx == NID_kx_dhe_psk ||
+	       kx == NID_kx_rsa_psk;
+}
+
+const char *sock_tls_stall_reason(struct sock_tls *s)
+{
+	OSSL_HANDSHAKE_STATE st = SSL_get_state(s->ssl);
+
+	if (st == TLS_ST_BEFORE || st == TLS_ST_CW_CLNT_HELLO)
+		set_reason(s, "handshake timeout: no answer from the server");
+	else if (sent_finished(st) && psk_suite(s->ssl))
+		/* quirk Q11: a (D)TLS peer drops records it cannot decrypt and says nothing */
+		set_reason(s, "handshake timeout after our Finished: PSK mismatch likely "
+			      "(the server drops records it cannot decrypt)");
+	else
+		set_reason(s, "handshake timeout in state \"%s\"", SSL_state_string_long(s->ssl));
+	return s->reason;
+}
+
 const char *sock_tls_reason(const struct sock_tls *s)
 {
 	return s != NULL ? s->reason : "";

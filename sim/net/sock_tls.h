@@ -60,6 +60,12 @@ void sock_tls_shutdown(struct sock_tls *s);
 
 /* Plain-words reason of the last failure ("" if none). Borrowed. */
 const char *sock_tls_reason(const struct sock_tls *s);
+/*
+ * For a handshake that ran out of time: says where it stalled ("no answer from the server",
+ * "PSK mismatch likely" after our Finished on a PSK suite — quirk Q11 — or the state). Also
+ * becomes sock_tls_reason(). Borrowed.
+ */
+const char *sock_tls_stall_reason(struct sock_tls *s);
 /* Negotiated protocol and cipher names (for logs/tests), "" before the handshake. */
 const char *sock_tls_version(const struct sock_tls *s);
 const char *sock_tls_cipher(const struct sock_tls *s);

@@ -482,8 +482,24 @@ static void test_handshake_timeout(void **state)
 	psk_profile(f, 0, 3);
 	id = connect_secure(f, SOCK_PROTO_TCP, &err);
 	assert_int_equal(err, SOCK_UERR_ETIMEDOUT);
-	assert_string_equal(sock_reason(f->t, id), "handshake timeout");
+	assert_string_equal(sock_reason(f->t, id), "handshake timeout: no answer from the server");
 	close(lfd);
+}
+
+/* Quirk Q11: a DTLS server drops the Finished it cannot decrypt; the reason still says why. */
+static void test_dtls_wrong_psk_reason(void **state)
+{
+	struct fx *f = *state;
+	int err, id;
+
+	start_server(f, 1, "-dtls1_2", "-nocert", "-psk", "0F0E0D0C0B0A09080706050403020100",
+		     "-psk_identity", PSK_ID, NULL);
+	psk_profile(f, 0, 3);
+	assert_int_equal(secprof_cipher_list_edit(f->prof, 0, 0x00a8, false), 0);
+	sock_table_set_timeout(f->t, 1500);
+	id = connect_secure(f, SOCK_PROTO_UDP, &err);
+	assert_int_equal(err, SOCK_UERR_ETIMEDOUT);
+	assert_non_null(strstr(sock_reason(f->t, id), "PSK mismatch likely"));
 }
 
 static void test_peer_close_mid_transfer(void **state)
@@ -538,6 +554,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mutual_auth_and_pinning, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dtls_psk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dtls_unreachable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dtls_wrong_psk_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handshake_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_close_mid_transfer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_errors, setup, teardown),
