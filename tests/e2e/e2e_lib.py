@@ -57,16 +57,10 @@ class Service:
         return sock_lib.wait_for(lambda: pat.search(self.log()) is not None, deadline_s)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        rc = sock_lib.stop_process(self.proc)
         self.proc.stdout.close()
         self.logf.close()
-        return self.proc.returncode
+        return rc
 
     def cleanup(self):
         self.stop()

@@ -100,6 +100,18 @@ def wait_for(cond, deadline_s=5.0):
     return False
 
 
+def stop_process(proc, grace_s=5):
+    """SIGTERM, then SIGKILL after grace_s; returns the exit status."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
 class SServer:
     """`openssl s_server -quiet` on an ephemeral port: client bytes arrive on its stdout,
     bytes written to its stdin go to the client."""
@@ -137,13 +149,7 @@ class SServer:
     def stop(self):
         if self.proc is None:
             return
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         for f in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
             try:
                 f.close()
