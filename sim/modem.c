@@ -133,8 +133,7 @@ static void do_reboot(void *data)
 	m->boot_timer = NULL;
 	m->rebooting = true;
 	m->powered_off = false;
-	at_engine_reset(m->at);
-	at_engine_set_silent(m->at, true);
+	at_engine_reset(m->at); /* silent since modem_reboot() until handle_boot_done() */
 	settings_boot(m);
 	for (size_t i = 0; i < cmd_module_count(); i++)
 		if (cmd_module_at(i)->reset != NULL)
@@ -160,8 +159,7 @@ static void do_power_off(void *data)
 	struct modem *m = data;
 
 	m->boot_timer = NULL;
-	m->powered_off = true;
-	at_engine_set_silent(m->at, true);
+	m->powered_off = true; /* silent since modem_power_off() */
 	log_info("powered off: silent until :reboot");
 }
 
