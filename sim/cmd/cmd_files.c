@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "cmd_security.h"
 #include "hex.h"
+#include "image.h"
 #include "log.h"
 #include "modem.h"
 
@@ -102,16 +103,6 @@ static int file_put(struct cmd_sec_state *st, const char *name, const void *data
 
 /* ---- NVM image: "ukms-files 1" then "<name hex> <data hex|->" lines ---- */
 
-static int append_hex(struct buf *out, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	int rc = len == 0 ? buf_appendf(out, "-") : 0;
-
-	for (size_t i = 0; rc == 0 && i < len; i++)
-		rc = buf_appendf(out, "%02X", p[i]);
-	return rc;
-}
-
 int cmd_files_format(const struct cmd_sec_state *st, struct buf *out)
 {
 	int rc = buf_appendf(out, "%s\n", IMAGE_MAGIC);
@@ -121,19 +112,20 @@ int cmd_files_format(const struct cmd_sec_state *st, struct buf *out)
 
 		if (!f->used)
 			continue;
-		rc = append_hex(out, f->name, strlen(f->name));
+		rc = image_append_hex(out, f->name, strlen(f->name));
 		if (rc == 0)
 			rc = buf_appendf(out, " ");
 		if (rc == 0)
-			rc = append_hex(out, f->data, f->len);
+			rc = image_append_hex(out, f->data, f->len);
 		if (rc == 0)
 			rc = buf_appendf(out, "\n");
 	}
 	return rc;
 }
 
-static int parse_line(struct cmd_sec_state *tmp, char *line)
+static int parse_line(void *ctx, char *line)
 {
+	struct cmd_sec_state *tmp = ctx;
 	char name[SEC_FILE_NAME_MAX + 1];
 	char *sp = strchr(line, ' ');
 	uint8_t *data = NULL;
@@ -163,31 +155,18 @@ static int parse_line(struct cmd_sec_state *tmp, char *line)
 int cmd_files_parse(struct cmd_sec_state *st, const void *data, size_t len)
 {
 	struct cmd_sec_state *tmp = calloc(1, sizeof(*tmp));
-	char *text = malloc(len + 1), *save = NULL, *line;
 	int rc = -ENOMEM;
 
-	if (tmp == NULL || text == NULL)
-		goto out;
-	memcpy(text, data, len);
-	text[len] = '\0';
-	line = strtok_r(text, "\n", &save);
-	rc = memchr(data, '\0', len) == NULL && line != NULL && strcmp(line, IMAGE_MAGIC) == 0
-		     ? 0
-		     : -EINVAL;
-	while (rc == 0 && (line = strtok_r(NULL, "\n", &save)) != NULL)
-		rc = parse_line(tmp, line);
+	if (tmp == NULL)
+		return rc;
+	rc = image_parse(data, len, IMAGE_MAGIC, parse_line, tmp);
 	if (rc == 0) {
 		cmd_files_clear(st);
 		memcpy(st->files, tmp->files, sizeof(st->files));
 		memset(tmp->files, 0, sizeof(tmp->files));
 	}
-out:
-	if (tmp != NULL)
-		cmd_files_clear(tmp);
+	cmd_files_clear(tmp);
 	free(tmp);
-	if (text != NULL)
-		OPENSSL_cleanse(text, len + 1);
-	free(text);
 	return rc;
 }
 

@@ -26,6 +26,7 @@
 #include "cmd.h"
 #include "cmd_security.h"
 #include "hex.h"
+#include "image.h"
 #include "log.h"
 #include "loop.h"
 #include "modem.h"
@@ -508,12 +509,13 @@ const struct cmd_module cmd_rot_module = {
 
 /* ---- set-up and the "seal" NVM section ---- */
 
+/* "<key> <hex of s>\n"; s is never empty here (callers check). */
 static int put_hex_line(struct buf *out, const char *key, const char *s)
 {
 	int rc = buf_appendf(out, "%s ", key);
 
-	for (size_t i = 0; rc == 0 && s[i] != '\0'; i++)
-		rc = buf_appendf(out, "%02X", (unsigned char)s[i]);
+	if (rc == 0)
+		rc = image_append_hex(out, s, strlen(s));
 	return rc == 0 ? buf_appendf(out, "\n") : rc;
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Versioned text images of NVM stores (security profiles, credentials): a magic line naming
- * the format and its version, then one record a line. Shared by secprof.c and credstore.c.
- * Internal to sim/net.
+ * the format and its version, then one record a line. Shared by secprof.c, credstore.c and
+ * the modem's file store and seal section (sim/cmd), so every NVM section has one format.
  */
 #ifndef SIM_NET_IMAGE_H
 #define SIM_NET_IMAGE_H
