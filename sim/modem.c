@@ -11,7 +11,7 @@
 
 #include "at_engine.h"
 #include "cmd/cmd.h"
-#include "fault.h"
+#include "modem_fault.h"
 #include "log.h"
 #include "loop.h"
 #include "persona.h"
@@ -26,7 +26,7 @@ static void pty_output(void *data, const uint8_t *bytes, size_t len)
 {
 	struct modem *m = data;
 
-	pty_write(m->pty, bytes, len);
+	modem_fault_output(m, bytes, len);
 }
 
 static void pty_input(void *data, const uint8_t *bytes, size_t len)
@@ -103,7 +103,7 @@ int modem_urc(struct modem *m, const char *prefix, const char *fmt, ...)
 		n = snprintf(line, sizeof(line), "%s%s%s", prefix, cmd_colon(m), body);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return -ENOSPC;
-	if (m->powered_off || m->rebooting)
+	if (m->powered_off || m->rebooting || modem_fault_drop_urc(m, line))
 		return 0;
 	return engines_urc(m, line);
 }
@@ -125,6 +125,7 @@ static void handle_boot_done(void *data)
 	m->rebooting = false;
 	at_engine_set_silent(m->at, false);
 	log_info("reboot complete");
+	modem_fault_booted(m);
 }
 
 static void do_reboot(void *data)
@@ -218,7 +219,7 @@ static int pick_identity(struct modem *m, char *err, size_t errlen)
 	return 0;
 }
 
-static struct at_engine *engine_create(struct modem *m, at_output_fn *out)
+static struct at_engine *engine_create(struct modem *m, at_output_fn *out, at_final_fn *on_final)
 {
 	struct at_cmd_group groups[MAX_GROUPS];
 	struct at_engine_config ec = {
@@ -232,6 +233,7 @@ static struct at_engine *engine_create(struct modem *m, at_output_fn *out)
 		.n_cme_texts = cmd_cme_text_count,
 		.on_reset = handle_at_reset,
 		.data_timeout_ms = DATA_TIMEOUT,
+		.on_final = on_final,
 	};
 
 	return at_engine_create(&ec);
@@ -251,24 +253,6 @@ static int init_modules(struct modem *m, char *err, size_t errlen)
 	return 0;
 }
 
-/* --seed and every --fault of the command line (already checked by config_parse). */
-static int create_faults(struct modem *m, char *err, size_t errlen)
-{
-	m->faults = faults_create(m->cfg.seed);
-	if (m->faults == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < m->cfg.n_faults; i++) {
-		int rc = faults_parse_cli(m->faults, m->cfg.faults[i], err, errlen);
-
-		if (rc < 0)
-			return rc;
-		log_info("fault %s on", m->cfg.faults[i]);
-	}
-	return 0;
-}
-
 static int create_parts(struct modem *m, char *err, size_t errlen)
 {
 	struct netsim_config nc = { .loop = m->loop,
@@ -279,14 +263,14 @@ static int create_parts(struct modem *m, char *err, size_t errlen)
 		.loop = m->loop, .link = m->cfg.link, .input = pty_input, .input_data = m
 	};
 
-	if (create_faults(m, err, errlen) < 0)
+	if (modem_fault_create(m, err, errlen) < 0)
 		return -EINVAL;
 	m->net = netsim_create(&nc);
 	if (m->net == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	m->at = engine_create(m, pty_output);
+	m->at = engine_create(m, pty_output, modem_fault_final);
 	if (m->at == NULL) {
 		snprintf(err, errlen, "cannot create the AT engine (duplicate command?)");
 		return -EINVAL;
@@ -320,6 +304,7 @@ struct modem *modem_create(struct loop *loop, const struct modem_config *cfg, ch
 	netsim_reset(m->net);
 	log_info("%s (%s %s), device %s, IMEI %s", m->persona->model, m->persona->family,
 		 m->persona->fw_gen, m->device->uid_hex, m->device->imei);
+	modem_fault_start(m);
 	return m;
 }
 
@@ -336,7 +321,7 @@ void modem_destroy(struct modem *m)
 	pty_close(m->pty);
 	netsim_destroy(m->net);
 	platform_destroy(m->platform);
-	faults_destroy(m->faults);
+	modem_fault_destroy(m);
 	free(m);
 }
 
@@ -345,7 +330,7 @@ int modem_attach_console(struct modem *m, modem_text_fn *fn, void *data)
 	static const uint8_t echo_off[] = "ATE0\r";
 
 	m->console_out = NULL; /* the ATE0 below answers OK: not shown */
-	m->console_at = engine_create(m, console_output);
+	m->console_at = engine_create(m, console_output, NULL);
 	if (m->console_at == NULL)
 		return -ENOMEM;
 	at_engine_input(m->console_at, echo_off, sizeof(echo_off) - 1);
