@@ -812,6 +812,24 @@ int sock_close_async(struct sock_table *t, int id)
 	return 0;
 }
 
+int sock_kill(struct sock_table *t, int id)
+{
+	struct slot *s = sock_slot(t, id);
+
+	if (s == NULL || s->state == SOCK_STATE_CLOSING)
+		return -EBADF;
+	log_info("socket %d dropped with the network (quirk Q15)", id);
+	close_host(s);
+	sock_purge(t, id);
+	dq_clear(s);
+	buf_reset(&s->rx);
+	buf_reset(&s->tx);
+	s->rx_eof = true;
+	s->state = SOCK_STATE_PEER_CLOSED;
+	sock_fail(t, s, -ENETDOWN);
+	return 0;
+}
+
 int sock_listen(struct sock_table *t, int id, uint16_t port)
 {
 	struct slot *s = sock_slot(t, id);

@@ -143,6 +143,12 @@ ssize_t sock_available(const struct sock_table *t, int id);
 int sock_close(struct sock_table *t, int id);
 /* +USOCL=<s>,1: returns at once; SOCK_EV_CLOSE_DONE follows and then the id is free. */
 int sock_close_async(struct sock_table *t, int id);
+/*
+ * Network gone (quirk Q15): the connection is dropped at once with nothing buffered left and
+ * no event; the id stays taken (reads and writes answer -ENOTCONN) until sock_close.
+ * Returns 0, or -EBADF for a free id.
+ */
+int sock_kill(struct sock_table *t, int id);
 /* +USOLI: TCP listen on port (accepted connections become new ids, SOCK_EV_INCOMING);
  * UDP: bind to port and receive. */
 int sock_listen(struct sock_table *t, int id, uint16_t port);
