@@ -378,6 +378,36 @@ static int rot_psk(void *data, size_t len, uint8_t *id, size_t *id_len, uint8_t 
 	return modem_rot_psk(data, len, id, id_len, psk);
 }
 
+static uint32_t netem_rand(void *data)
+{
+	return faults_rand(data);
+}
+
+/* The network faults as sim/net values (sock_netem). */
+static void push_netem(struct modem *m)
+{
+	const struct faults *f = m->faults;
+	struct sock_netem ne = { .rand = netem_rand, .rand_data = m->faults };
+
+	if (faults_is_on(f, FAULT_DGRAM_LOSS))
+		ne.loss_pct = (unsigned)faults_get(f, FAULT_DGRAM_LOSS, "pct");
+	if (faults_is_on(f, FAULT_DGRAM_REORDER))
+		ne.reorder_pct = (unsigned)faults_get(f, FAULT_DGRAM_REORDER, "pct");
+	if (faults_is_on(f, FAULT_RTT))
+		ne.rtt_ms = (unsigned)faults_get(f, FAULT_RTT, "ms");
+	ne.reset = faults_is_on(f, FAULT_TCP_RESET);
+	ne.reset_after = (uint64_t)faults_get(f, FAULT_TCP_RESET, "after_bytes");
+	sock_table_set_netem(m->socks, &ne);
+}
+
+static void sock_fault(struct modem *m, enum fault_id id, bool on)
+{
+	(void)id;
+	(void)on;
+	if (m->socks != NULL)
+		push_netem(m);
+}
+
 static int table_open(struct modem *m)
 {
 	unsigned max = m->persona->max_sockets;
@@ -391,6 +421,7 @@ static int table_open(struct modem *m)
 	sock_table_set_security(m->socks, m->profiles, m->creds);
 	if (m->persona->has_rot)
 		sock_table_set_psk_gen(m->socks, rot_psk, m);
+	push_netem(m);
 	return 0;
 }
 
@@ -550,4 +581,5 @@ const struct cmd_module cmd_socket_module = {
 	.finish = sock_finish,
 	.reset = sock_reset,
 	.net_event = sock_net_event,
+	.fault = sock_fault,
 };

@@ -91,6 +91,20 @@ struct sock_info {
 	int profile;
 };
 
+/*
+ * Impairments of the module's network for every socket (ukms-sim's network faults; values,
+ * no policy). All zero / false: none. rand is the owner's seeded PRNG (deterministic runs).
+ */
+struct sock_netem {
+	unsigned loss_pct;    /* UDP and DTLS datagrams lost, each direction */
+	unsigned reorder_pct; /* a sent UDP/DTLS datagram is held back and sent after the next */
+	unsigned rtt_ms;      /* received data reaches the socket's buffer this much later */
+	bool reset;           /* TCP: reset (RST) once reset_after bytes were sent + received */
+	uint64_t reset_after;
+	uint32_t (*rand)(void *data);
+	void *rand_data;
+};
+
 struct sock_table *sock_table_create(struct loop *loop, unsigned max_sockets);
 /* Closes every socket. NULL-safe. */
 void sock_table_destroy(struct sock_table *t);
@@ -106,6 +120,8 @@ void sock_table_set_max_secure(struct sock_table *t, unsigned n);
 void sock_table_set_timeout(struct sock_table *t, unsigned ms);
 /* Borrowed pcap writer (NULL: none). */
 void sock_table_set_pcap(struct sock_table *t, struct pcap_writer *w);
+/* Copies ne (NULL: no impairment); applies to data from now on. */
+void sock_table_set_netem(struct sock_table *t, const struct sock_netem *ne);
 /* Last error of any socket call, u-blox number (+USOER). */
 int sock_table_last_error(const struct sock_table *t);
 

@@ -28,6 +28,10 @@ struct sock_tls_cfg {
 	int fd;    /* connected, non-blocking; borrowed */
 	sock_tls_wire_fn *wire;
 	void *wire_data;
+	/* DTLS, optional (network impairments), called with wire_data: an outbound record
+	 * datagram (true: taken, not to be sent) and an inbound one (true: lost). */
+	bool (*dgram_out)(void *data, const void *bytes, size_t len);
+	bool (*dgram_in_lost)(void *data);
 };
 
 #define SOCK_TLS_REASON_MAX 160
