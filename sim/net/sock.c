@@ -519,6 +519,28 @@ static void read_stream(struct slot *s)
 	OPENSSL_cleanse(chunk, sizeof(chunk));
 }
 
+struct dgram *sock_dgram_new(const void *data, size_t len, const struct sockaddr_in *from)
+{
+	struct dgram *d = calloc(1, sizeof(*d) + len);
+
+	if (d == NULL)
+		return NULL;
+	memcpy(d->data, data, len);
+	d->len = len;
+	if (from != NULL)
+		d->from = *from;
+	return d;
+}
+
+void sock_dgram_push(struct dgram **head, struct dgram **tail, struct dgram *d)
+{
+	if (*tail != NULL)
+		(*tail)->next = d;
+	else
+		*head = d;
+	*tail = d;
+}
+
 int sock_rx_add(struct slot *s, const void *data, size_t len, const struct sockaddr_in *from)
 {
 	bool was_empty = s->proto == SOCK_PROTO_UDP ? s->dq_head == NULL : s->rx.len == 0;
@@ -540,17 +562,10 @@ static int dq_push(struct slot *s, const void *data, size_t len, const struct so
 			 len);
 		return -ENOBUFS;
 	}
-	d = calloc(1, sizeof(*d) + len);
+	d = sock_dgram_new(data, len, from);
 	if (d == NULL)
 		return -ENOMEM;
-	memcpy(d->data, data, len);
-	d->len = len;
-	d->from = *from;
-	if (s->dq_tail != NULL)
-		s->dq_tail->next = d;
-	else
-		s->dq_head = d;
-	s->dq_tail = d;
+	sock_dgram_push(&s->dq_head, &s->dq_tail, d);
 	s->dq_bytes += len;
 	return 0;
 }

@@ -34,19 +34,6 @@ static bool chance(struct sock_table *t, unsigned pct)
 	return pct >= 100 || t->netem.rand(t->netem.rand_data) % 100u < pct;
 }
 
-static struct dgram *dgram_new(const void *data, size_t len, const struct sockaddr_in *from)
-{
-	struct dgram *d = calloc(1, sizeof(*d) + len);
-
-	if (d == NULL)
-		return NULL;
-	memcpy(d->data, data, len);
-	d->len = len;
-	if (from != NULL)
-		d->from = *from;
-	return d;
-}
-
 static void dgram_free(struct dgram *d)
 {
 	if (d == NULL)
@@ -105,7 +92,7 @@ bool sock_netem_out(struct slot *s, const void *data, size_t len, const struct s
 	}
 	if (!chance(t, t->netem.reorder_pct))
 		return false;
-	s->held = dgram_new(data, len, to);
+	s->held = sock_dgram_new(data, len, to);
 	if (s->held == NULL)
 		return false;
 	s->held_timer = loop_add_timer(t->loop, HOLD_MAX_MS, handle_held, s);
@@ -153,15 +140,11 @@ int sock_netem_rx(struct slot *s, const void *data, size_t len, const struct soc
 
 	if (s->t->netem.rtt_ms == 0 && s->dl_head == NULL)
 		return sock_rx_add(s, data, len, from);
-	d = dgram_new(data, len, from);
+	d = sock_dgram_new(data, len, from);
 	if (d == NULL)
 		return -ENOMEM;
 	d->due = loop_now_ms(s->t->loop) + s->t->netem.rtt_ms;
-	if (s->dl_tail != NULL)
-		s->dl_tail->next = d;
-	else
-		s->dl_head = d;
-	s->dl_tail = d;
+	sock_dgram_push(&s->dl_head, &s->dl_tail, d);
 	s->dl_bytes += len;
 	if (s->dl_timer == NULL)
 		s->dl_timer = loop_add_timer(s->t->loop, s->t->netem.rtt_ms, handle_delay, s);

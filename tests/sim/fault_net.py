@@ -7,38 +7,13 @@ dgram_reorder, rtt, tcp_reset.
 Usage: fault_net.py UKMS_SIM   (TAP on stdout)
 """
 import socket
-import threading
 import time
 
 from sock_lib import PSK_HEX, PSK_ID, Modem, SServer, TcpPeer, UdpEcho, echo, free_port, run
 
 
-class UdpSink:
-    """Records every datagram it gets, in order."""
-
-    def __init__(self):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(('127.0.0.1', 0))
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.got, self.running = [], True
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while self.running:
-            try:
-                data, _ = self.sock.recvfrom(65536)
-                self.got.append(data)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-
-    def stop(self):
-        self.running = False
-        self.thread.join(5)
-        self.sock.close()
+def UdpSink():
+    return UdpEcho(reply=False)
 
 
 def udp_session(exe, tap, args, sink, what):
