@@ -65,7 +65,8 @@ static int hwm_put(void *data, uint64_t limit)
 		len = 0;
 	if (len > sizeof(img) || len % HWM_RECORD != 0)
 		return -EINVAL; /* checked at start */
-	memcpy(img, d, len);
+	if (len > 0)
+		memcpy(img, d, len);
 	for (size_t i = 0; i < len && rec == NULL; i += HWM_RECORD)
 		if (memcmp(img + i, st->dev.uid, ROT_UID_LEN) == 0)
 			rec = img + i;
