@@ -87,6 +87,15 @@ def test_shared(tap, exe, rot, base, seen):
               '%d %r %r' % (rc, out, err))
 
 
+def test_same_state_dir(tap, exe, rot, tmp):
+    state = os.path.join(tmp, 'given')
+    rc, ids, err = run_sim(exe, 1, ['--state-dir', state])
+    rc2, after, err2 = rot_generate(rot, '--state-dir', state)
+    tap.point(rc == 0 and rc2 == 0 and counter(after) > counter(ids[0]),
+              'ukms-rot generate --state-dir DIR after ukms-sim --state-dir DIR: a later counter',
+              '%s then %s: %s %s' % (ids, after, err[-400:], err2))
+
+
 def test_deleted_rolled_back(tap, exe, base, seen):
     path = os.path.join(base, 'rot-%s.counter' % UID)
     with open(path, 'rb') as f:
@@ -200,6 +209,7 @@ def main(argv):
     try:
         test_shared(tap, exe, rot, base, seen)
         test_deleted_rolled_back(tap, exe, base, seen)
+        test_same_state_dir(tap, exe, rot, tmp)
         test_stale_temps(tap, exe, rot, base)
         test_legacy(tap, exe, base)
         test_outputs(tap, exe, tmp)
