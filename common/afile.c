@@ -248,22 +248,22 @@ int afile_open_output(const char *path, bool append, char *err, size_t errlen)
 			snprintf(err, errlen,
 				 "%s: is a symbolic link; refused (give the real path)", path);
 		else if (rc == -ENXIO)
-			snprintf(err, errlen, "%s: not a regular file; refused", path);
+			snprintf(err, errlen, "%s: a FIFO or socket; refused (give a file)", path);
 		else
 			snprintf(err, errlen, "%s: %s", path, strerror(-rc));
 		return rc;
 	}
 	if (fstat(fd, &st) < 0)
 		rc = -errno;
-	else if (!S_ISREG(st.st_mode))
-		rc = -EINVAL;
-	else if (!append && ftruncate(fd, 0) < 0)
+	else if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+		rc = -EINVAL; /* a FIFO or socket: a slow reader would stall the writer */
+	else if (S_ISREG(st.st_mode) && !append && ftruncate(fd, 0) < 0)
 		rc = -errno;
 	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
 		rc = -errno;
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: %s", path,
-			 rc == -EINVAL ? "not a regular file; refused" : strerror(-rc));
+			 rc == -EINVAL ? "a FIFO or socket; refused (give a file)" : strerror(-rc));
 		close(fd);
 		return rc;
 	}

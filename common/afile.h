@@ -59,9 +59,9 @@ int afile_private_dir(const char *dir, char *err, size_t errlen);
 
 /*
  * Opens an output file given on the command line (--log-file, --pcap, ...) for writing:
- * created with mode 0600, truncated unless append. A symbolic link (-ELOOP) or anything but a
- * regular file (-EINVAL; a FIFO never blocks the open) is refused. Returns the fd (O_CLOEXEC)
- * or -errno with a one-line reason in err.
+ * created with mode 0600, a regular file truncated unless append. A symbolic link (-ELOOP) is
+ * refused, and so is a FIFO or socket (-ENXIO or -EINVAL; the open never blocks); a character
+ * device (/dev/null) is fine. Returns the fd (O_CLOEXEC) or -errno with a reason in err.
  */
 int afile_open_output(const char *path, bool append, char *err, size_t errlen);
 

@@ -237,8 +237,12 @@ static void test_open_output(void **state)
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	fd = afile_open_output(fifo, true, err, sizeof(err)); /* no reader: must not block */
 	assert_true(fd < 0);
-	assert_non_null(strstr(err, "not a regular file"));
+	assert_non_null(strstr(err, "FIFO"));
 	unlink(fifo);
+	fd = afile_open_output("/dev/null", false, err, sizeof(err)); /* a device is fine */
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(afile_open_output(f->dir, true, err, sizeof(err)), -EISDIR);
 
 	fd = afile_open_output(f->path, false, err, sizeof(err));
 	assert_true(fd >= 0);
