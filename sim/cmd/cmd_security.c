@@ -124,6 +124,21 @@ int cmd_sec_persist(struct modem *m)
 	return cmd_sec_save(m, SEC_ALL);
 }
 
+/*
+ * What the part holds now. The NVM section is that image already (every change is saved or
+ * undone), and copying it is much cheaper than formatting a full credential store; a part
+ * never saved is formatted.
+ */
+static int snapshot(struct modem *m, const struct sec_part *p, struct buf *out)
+{
+	const uint8_t *data;
+	size_t len;
+
+	if (nvm_get(m->sec->nvm, p->name, &data, &len) == 0)
+		return len > 0 ? buf_append(out, data, len) : 0;
+	return p->format(m, out);
+}
+
 int cmd_sec_begin(struct modem *m, unsigned mask, struct cmd_sec_txn *t)
 {
 	int rc = 0;
@@ -132,7 +147,7 @@ int cmd_sec_begin(struct modem *m, unsigned mask, struct cmd_sec_txn *t)
 	for (size_t i = 0; i < SEC_PART_COUNT; i++) {
 		buf_init_secret(&t->img[i], IMAGE_MAX);
 		if (rc == 0 && (t->parts & (1u << i)))
-			rc = parts[i].format(m, &t->img[i]);
+			rc = snapshot(m, &parts[i], &t->img[i]);
 	}
 	if (rc < 0) {
 		for (size_t i = 0; i < SEC_PART_COUNT; i++)
