@@ -8,11 +8,16 @@ The full disk is made with RLIMIT_FSIZE on the running ukms-sim (prlimit; no roo
 every write that would grow a file fails with EFBIG after a short write, which is what a full
 disk does too (ENOSPC, mapped to the same +CME code; ukms-sim ignores SIGXFSZ).
 
+Then kill -9: ten times, ukms-sim is killed right after the bytes of an import (and a profile
+write) were sent, before their answer; on every restart the state loads, everything answered
+OK before is there, and the write in flight is either wholly there or not at all.
+
 Usage: nvm_full.py UKMS_SIM        (TAP on stdout)
 """
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -99,6 +104,35 @@ def refused_writes(tap, sim, ca2):
     tap.point(got == FULL, 'full: +UDELFILE answers memory full', repr(got))
 
 
+def kill_rounds(tap, exe, tmp, pem, rounds=10):
+    state = tempfile.mkdtemp(prefix='ukms-kill9-', dir=tmp)
+    acked, bad = [], []
+    for r in range(rounds):
+        sim = start(exe, state)
+        got = command(sim, 'AT+USECMNG=3')
+        listed = [n for n in acked if ('"k%d"' % n).encode() in got]
+        host = command(sim, 'AT+USECPRF=0,4')
+        if listed != acked or b'OK' not in got or b'OK' not in host:
+            bad.append('round %d: acked %s, listed %s; %r' % (r, acked, listed, host))
+        out = import_ca(sim, 'k%d' % r, pem)
+        if b'+USECMNG: 0,0,"k%d"' % r in out:
+            acked.append(r)
+        # in flight: a profile write and the next import, killed before any answer is read
+        sim.send(b'AT+USECPRF=0,4,"r%d.example"\rAT+USECMNG=0,0,"x%d",%d\r' % (r, r, len(pem)))
+        sim.send(pem)
+        os.kill(sim.proc.pid, signal.SIGKILL)
+        sim.proc.wait(10)
+        os.close(sim.fd)
+        sim.fd = None
+    sim = start(exe, state)
+    got = command(sim, 'AT+USECMNG=3')
+    sim.close()
+    tap.point(not bad and all(('"k%d"' % n).encode() in got for n in acked)
+              and len(acked) == rounds,
+              'kill -9 x%d: every write answered OK survives, the state always loads' % rounds,
+              '\n'.join(bad) or repr(got))
+
+
 def main(argv):
     exe = argv[1]
     tap = chat.Tap()
@@ -126,6 +160,9 @@ def main(argv):
         sim = start(exe, state)
         check_state(tap, sim, 'restart after room again', 'new.example', ['ca1', 'ca2'],
                     ['f1', 'f2'])
+        sim.close()
+        sim = None
+        kill_rounds(tap, exe, state, ca1)
     finally:
         if sim is not None:
             sim.close()
