@@ -134,6 +134,14 @@ int cmd_sec_console_psk(const struct modem *m, bool show, struct buf *out);
 int cmd_sec_console_rot(const struct modem *m, struct buf *out);
 int cmd_sec_console_unseal(struct modem *m, struct buf *out);
 
+/* ---- cmd_rot_counter.c ---- */
+
+/*
+ * Opens st->counter: the device's one counter store (--state-dir, else the default directory
+ * shared with ukms-rot), resumed above the NVM's high-water mark, which it keeps up to date.
+ */
+int cmd_rot_counter_open(struct modem *m, char *err, size_t errlen);
+
 /* ---- cmd_files.c ---- */
 
 /* The "files" NVM section. parse replaces every file only if the image is valid. */
