@@ -13,10 +13,11 @@
  *                    sha256 <hex of every byte above>\n
  *                Version 1 (the same without generation and checksum line) is still read; the
  *                first commit rewrites it as version 2.
- *   nvm.journal  what changed since: "ukms-nvm-journal 2 <generation>\n", then one record per
- *                nvm_commit():
- *                    rec <length> <sha256 hex of the payload> <8 hex: check of this line>\n
+ *   nvm.journal  what changed since: "ukms-nvm-journal 2 <generation> <check>\n", then one
+ *                record per nvm_commit():
+ *                    rec <length> <sha256 hex of the payload> <check>\n
  *                    <payload: the changed sections in the form above>
+ *                where <check> is the first 8 hex digits of the SHA-256 of the line before it.
  *                A commit appends one record and fdatasyncs it (afile_append), so it costs what
  *                changed, and the sections of one commit become durable together or not at all.
  *                Beyond max(1 MiB, size of nvm.dat) the journal is folded into a new nvm.dat
