@@ -110,7 +110,7 @@ int cmd_sec_save(struct modem *m, unsigned mask)
 		rc = nvm_commit(st->nvm);
 	else if (st != NULL)
 		nvm_discard(st->nvm);
-	if (rc == 0 && (mask & (1u << SEC_PART_SETTINGS))) {
+	if (rc == 0 && (mask & SEC_SETTINGS)) {
 		st->saved_hex = persisted_hex(m);
 		st->saved_mnoprof = m->set.mnoprof;
 	} else if (rc < 0) {
@@ -177,7 +177,7 @@ void cmd_sec_settings_changed(struct modem *m)
 
 	if (st != NULL && st->nvm != NULL &&
 	    (st->saved_hex != persisted_hex(m) || st->saved_mnoprof != m->set.mnoprof))
-		cmd_sec_save(m, 1u << SEC_PART_SETTINGS);
+		cmd_sec_save(m, SEC_SETTINGS);
 }
 
 static int settings_parse(struct modem *m, const uint8_t *data, size_t len)

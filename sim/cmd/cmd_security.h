@@ -91,6 +91,8 @@ enum cmd_sec_part {
 #define SEC_PROFILES (1u << SEC_PART_PROFILES)
 #define SEC_CREDS    (1u << SEC_PART_CREDS)
 #define SEC_FILES    (1u << SEC_PART_FILES)
+#define SEC_SEAL     (1u << SEC_PART_SEAL)
+#define SEC_SETTINGS (1u << SEC_PART_SETTINGS)
 #define SEC_ALL      ((1u << SEC_PART_COUNT) - 1)
 
 /*
@@ -109,7 +111,7 @@ int cmd_sec_end(struct modem *m, struct cmd_sec_txn *t, int rc);
 
 /* Writes the sections of parts whose bytes changed, in one commit. Returns 0 or -errno. */
 int cmd_sec_save(struct modem *m, unsigned parts);
-/* cmd_sec_save(m, SEC_ALL). */
+/* cmd_sec_save(m, SEC_ALL): every part formatted (the credential store too); prefer a mask. */
 int cmd_sec_persist(struct modem *m);
 /*
  * Settings of other groups kept in the NVM (+UMNOPROF, +UDCONF=1 hex mode): their handlers
