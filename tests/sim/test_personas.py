@@ -50,10 +50,10 @@ def read_line(sim, until):
             return None
 
 
-def command(sim, cmd):
+def command(sim, cmd, deadline_s=DEADLINE_S):
     """Sends cmd; returns its lines up to and including the final result (None on timeout)."""
     sim.send(cmd.encode() + b'\r')
-    until = time.monotonic() + DEADLINE_S
+    until = time.monotonic() + deadline_s
     lines = []
     while True:
         line = read_line(sim, until)
@@ -64,8 +64,8 @@ def command(sim, cmd):
             return lines
 
 
-def wait_for(sim, regex):
-    until = time.monotonic() + DEADLINE_S
+def wait_for(sim, regex, deadline_s=DEADLINE_S):
+    until = time.monotonic() + deadline_s
     while True:
         line = read_line(sim, until)
         if line is None or re.fullmatch(regex, line):

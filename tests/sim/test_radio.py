@@ -12,7 +12,10 @@ Usage: test_radio.py SIM_EXE
 """
 import os
 import re
+import shutil
+import socket
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chat import Sim  # noqa: E402
@@ -103,14 +106,102 @@ def check_ucged_reboot(sim, tap, model, set_value):
         return
     sim.send(b'AT+CFUN=15\r')
     wait_for(sim, 'OK')
-    for _ in range(20):
-        got = command(sim, 'ATE0')
+    for _ in range(40):
+        got = command(sim, 'ATE0', 0.25)
         if got is not None and got[-1] == 'OK':
             break
     command(sim, 'AT+CMEE=2')
     got = command(sim, 'AT+UCGED?')
     tap.point(got is not None and re.fullmatch(r'\+UCGED: ?0', got[0]) is not None,
               '%s: +UCGED mode 0 after a reboot' % model, repr(got))
+
+
+def check_cscon_counters(exe, tap, model):
+    """+CSCON URCs follow real socket traffic and the inactivity timer; +UGCNTRD counts it."""
+    peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    peer.bind(('127.0.0.1', 0))
+    sim = Sim(exe, ['--model', model, '--ephemeral', '--rrc-idle-ms', '400'])
+    try:
+        command(sim, 'ATE0')
+        command(sim, 'AT+CMEE=2')
+        got = command(sim, 'AT+CSCON=1')
+        tap.point(got == ['OK'], '%s: AT+CSCON=1' % model, repr(got))
+        line = wait_for(sim, r'\+CSCON: ?0')  # attach signalling ends: released to idle
+        tap.point(line is not None, '%s: +CSCON: 0 after the inactivity timer' % model,
+                  repr(sim.rx))
+        got = command(sim, 'AT+CSCON?')
+        tap.point(got is not None and re.fullmatch(r'\+CSCON: ?1,0', got[0]) is not None,
+                  '%s: AT+CSCON? is 1,0 while idle' % model, repr(got))
+        command(sim, 'AT+UGCNTSET=1,0,0')
+        command(sim, 'AT+USOCR=17')
+        got = command(sim, 'AT+USOST=0,"127.0.0.1",%d,5,"hello"' %
+                      peer.getsockname()[1])
+        tap.point(got is not None and got[-1] == 'OK', '%s: UDP datagram sent' % model,
+                  repr(got))
+        line = wait_for(sim, r'\+CSCON: ?1')
+        tap.point(line is not None, '%s: +CSCON: 1 when the socket sends' % model,
+                  repr(sim.rx))
+        got = command(sim, 'AT+UGCNTRD')
+        f = fields(got[0]) if got else []
+        tap.point(len(f) == 5 and f[0] == '1' and int(f[1]) >= 5 and int(f[3]) == 5,
+                  '%s: +UGCNTRD counts the 5 bytes on cid 1' % model, repr(got))
+        line = wait_for(sim, r'\+CSCON: ?0')
+        tap.point(line is not None, '%s: +CSCON: 0 when the socket goes quiet' % model,
+                  repr(sim.rx))
+        got = command(sim, 'AT+UGCNTSET=1,0,0')
+        got2 = command(sim, 'AT+UGCNTRD')
+        f = fields(got2[0]) if got2 else []
+        tap.point(got == ['OK'] and len(f) == 5 and f[3] == '0' and f[4] == '0',
+                  '%s: +UGCNTSET=1,0,0 resets the totals' % model, repr(got2))
+    finally:
+        sim.close()
+        peer.close()
+
+
+def check_edrx_rat_persisted(exe, tap, model, act, rats_bad):
+    """+CEDRXS and +URAT live in the NVM: a restarted modem reads them back; a RAT list
+    without the cell's RAT keeps the module from registering after the reboot."""
+    state = tempfile.mkdtemp(prefix='ukms-radio-nvm-')
+    args = ['--model', model, '--state-dir', state]
+    try:
+        sim = Sim(exe, args)
+        command(sim, 'ATE0')
+        command(sim, 'AT+CMEE=2')
+        got = command(sim, 'AT+CEDRXS=1,%d,"0101"' % act)
+        tap.point(got == ['OK'], '%s: AT+CEDRXS=1,%d,"0101"' % (model, act), repr(got))
+        got = command(sim, 'AT+CEDRXS=1,3,"0101"')
+        tap.point(got == ['+CME ERROR: incorrect parameters'],
+                  '%s: +CEDRXS with an AcT the module lacks is refused' % model, repr(got))
+        urat = command(sim, 'AT+URAT?')
+        got = command(sim, 'AT+URAT=%s' % rats_bad)
+        tap.point(got == ['OK'], '%s: AT+URAT=%s' % (model, rats_bad), repr(got))
+        sim.close()
+        sim = Sim(exe, args)
+        command(sim, 'ATE0')
+        got = command(sim, 'AT+CEDRXS?')
+        tap.point(got is not None and re.fullmatch(r'\+CEDRXS: ?%d,"0101"(,"\d{4}")?' % act,
+                                                   got[0]) is not None,
+                  '%s: +CEDRXS read back after a restart' % model, repr(got))
+        got = command(sim, 'AT+URAT?')
+        tap.point(got is not None and fields(got[0]) == rats_bad.split(','),
+                  '%s: +URAT read back after a restart' % model, repr(got))
+        command(sim, 'AT+CEREG=1')
+        line = wait_for(sim, r'\+CEREG: ?1', 1.0)  # registration takes 50 ms here
+        tap.point(line is None, '%s: no registration without the cell\'s RAT' % model,
+                  repr(sim.rx))
+        got = command(sim, 'AT+URAT=%s' % fields(urat[0])[0])
+        sim.close()
+        sim = Sim(exe, args)
+        command(sim, 'ATE0')
+        command(sim, 'AT+CEREG=1')
+        got = command(sim, 'AT+CEREG?')
+        line = 'yes' if got and re.match(r'\+CEREG: ?1,1', got[0]) else \
+            wait_for(sim, r'\+CEREG: ?1')
+        tap.point(line is not None, '%s: registers again with the RAT restored' % model,
+                  repr(sim.rx))
+        sim.close()
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
 
 
 def run_family(exe, tap, model, form, set_value, refused):
@@ -125,9 +216,20 @@ def run_family(exe, tap, model, form, set_value, refused):
         command(sim, 'AT+CEREG=1')
         check_ucged(sim, tap, model, form, set_value, refused)
         check_ucged_reboot(sim, tap, model, set_value)
+        got = command(sim, 'AT+IPR=0')
+        autobaud = form in ('r5', 'lara')
+        tap.point(got == (['OK'] if autobaud else ['+CME ERROR: incorrect parameters']),
+                  '%s: AT+IPR=0 (autobauding) %s' % (model, 'OK' if autobaud else 'refused'),
+                  repr(got))
+        got = command(sim, 'AT+IPR=921600')
+        tap.point(got == ['OK'], '%s: AT+IPR=921600' % model, repr(got))
     finally:
         rc = sim.close()
         tap.point(rc == 0, '%s: ukms-sim exits 0 on SIGTERM' % model, 'exit %s' % rc)
+    check_cscon_counters(exe, tap, model)
+    rats_bad = {'r5': None, 'r422': '9', 'r4': '8', 'lara': '2,0'}[form]
+    if rats_bad is not None:
+        check_edrx_rat_persisted(exe, tap, model, 4, rats_bad)
 
 
 def main(argv):
