@@ -72,5 +72,11 @@ extern const struct cmd_module cmd_files_module;
 extern const struct cmd_module cmd_socket_module;
 /* Radio information and configuration (issue 10, cmd_radio.c); after security (NVM). */
 extern const struct cmd_module cmd_radio_module;
+/*
+ * The "radio" NVM section (+CEDRXS, +URAT, +UBANDMASK): parses data into a fresh state and
+ * formats it into out (fuzz target, tests). Returns 0, -EINVAL (refused image) or -errno.
+ */
+struct buf;
+int cmd_radio_image_roundtrip(const void *data, size_t len, struct buf *out);
 
 #endif /* SIM_CMD_CMD_H */

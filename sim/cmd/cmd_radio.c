@@ -213,9 +213,8 @@ static enum at_rc handle_ugcntset(struct at_req *req)
 
 #define RADIO_MAGIC "ukms-radio 1"
 
-static int radio_format(const struct modem *m, struct buf *b)
+static int radio_format(const struct cmd_radio_state *r, struct buf *b)
 {
-	const struct cmd_radio_state *r = m->radio;
 	int rc = buf_appendf(b, "%s\nrat", RADIO_MAGIC);
 
 	for (int i = 0; rc == 0 && i < PERSONA_RATS_MAX && r->rat[i] >= 0; i++)
@@ -295,6 +294,14 @@ static int radio_parse(struct cmd_radio_state *r, const void *data, size_t len)
 	return rc;
 }
 
+int cmd_radio_image_roundtrip(const void *data, size_t len, struct buf *out)
+{
+	struct cmd_radio_state r = { .rat = { -1, -1, -1 } };
+	int rc = radio_parse(&r, data, len);
+
+	return rc < 0 ? rc : radio_format(&r, out);
+}
+
 /* Writes the section and commits (the module keeps these in its NVM at once). */
 static int radio_persist(struct modem *m)
 {
@@ -304,7 +311,7 @@ static int radio_persist(struct modem *m)
 	if (m->sec == NULL || m->sec->nvm == NULL)
 		return 0;
 	buf_init(&b, 4096);
-	rc = radio_format(m, &b);
+	rc = radio_format(m->radio, &b);
 	if (rc == 0)
 		rc = nvm_set(m->sec->nvm, "radio", b.data, b.len);
 	if (rc == 0)
