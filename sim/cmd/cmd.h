@@ -27,6 +27,7 @@ struct cmd_module {
 	void (*finish)(struct modem *m);             /* optional; must accept a failed init */
 	void (*reset)(struct modem *m, bool reboot); /* optional; ATZ/&F (false) or reboot (true) */
 	void (*net_event)(struct modem *m, enum netsim_event ev, int arg, bool by_network);
+	void (*boot)(struct modem *m); /* optional; the module answers again (power-on, reboot) */
 };
 
 /* The module list (cmd.c). */

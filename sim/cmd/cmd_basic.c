@@ -66,6 +66,22 @@ static enum at_rc handle_ipr(struct at_req *req)
 	return AT_RC_OK;
 }
 
+/* AT&V: the active profile, u-blox layout ("ACTIVE PROFILE:" and one line of settings). */
+static enum at_rc handle_amp_v(struct at_req *req)
+{
+	struct modem *m = at_req_ctx(req);
+	struct at_engine *e = at_req_engine(req);
+	char engine[256];
+
+	if (at_engine_format_profile(e, engine, sizeof(engine)) < 0)
+		return cmd_fail(req, -ENOSPC);
+	at_reply(req, "ACTIVE PROFILE:");
+	at_reply(req, "&C%d, &D%d, &K%d, %s, +CMEE:%d, +IPR:%ld, +COPS:%d,%d", m->profile.amp_c,
+		 m->profile.amp_d, m->profile.amp_k, engine, at_engine_cmee(e), m->set.ipr,
+		 netsim_cops(m->net), m->set.cops_format);
+	return AT_RC_OK;
+}
+
 static enum at_rc handle_cmee(struct at_req *req)
 {
 	struct at_engine *e = at_req_engine(req);
@@ -112,6 +128,7 @@ static const struct at_cmd cmds[] = {
 	{ "&C", AT_OP_EXEC, AT_PARAMS(c_params), NULL, handle_amp, "V.250 6.2.8" },
 	{ "&D", AT_OP_EXEC, AT_PARAMS(d_params), NULL, handle_amp, "V.250 6.2.9" },
 	{ "&K", AT_OP_EXEC, AT_PARAMS(k_params), NULL, handle_amp, "u-blox AT manual &K" },
+	{ "&V", AT_OP_EXEC, AT_NO_PARAMS, NULL, handle_amp_v, "u-blox AT manual &V" },
 	{ "&W", AT_OP_EXEC, AT_PARAMS(w_params), NULL, handle_amp, "u-blox AT manual &W" },
 	{ "+CMEE", AT_OP_SET | AT_OP_READ | AT_OP_TEST, AT_PARAMS(cmee_params), "+CMEE: (0-2)",
 	  handle_cmee, "3GPP 27.007 9.1" },

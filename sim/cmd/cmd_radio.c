@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "cmd_security.h"
+#include "hex.h"
 #include "image.h"
 #include "log.h"
 #include "nvm.h"
@@ -26,7 +27,8 @@
 #include "persona.h"
 #include "rot/platform.h"
 
-#define EDRX_ACTS 8 /* 27.007 <AcT-type> 0..7 */
+#define EDRX_ACTS     8  /* 27.007 <AcT-type> 0..7 */
+#define CSGT_TEXT_MAX 49 /* +CSGT greeting text (u-blox limit) */
 
 struct edrx {
 	int mode;      /* 0 off, 1 on, 2 on with +CEDRXP */
@@ -35,11 +37,13 @@ struct edrx {
 };
 
 struct cmd_radio_state {
-	int ucged_mode;                   /* +UCGED=<mode>; not kept over a reboot */
-	int cscon_n;                      /* +CSCON=<n>; not kept over a reboot */
-	struct edrx edrx[EDRX_ACTS];      /* NVM */
-	int rat[PERSONA_RATS_MAX];        /* +URAT as set (NVM), -1 ends */
-	unsigned long long bands[2][2];   /* +UBANDMASK [rat 0/1][mask 1/2] as set (NVM) */
+	int ucged_mode;                 /* +UCGED=<mode>; not kept over a reboot */
+	int cscon_n;                    /* +CSCON=<n>; not kept over a reboot */
+	struct edrx edrx[EDRX_ACTS];    /* NVM */
+	int rat[PERSONA_RATS_MAX];      /* +URAT as set (NVM), -1 ends */
+	unsigned long long bands[2][2]; /* +UBANDMASK [rat 0/1][mask 1/2] as set (NVM) */
+	int csgt_mode;                  /* +CSGT (NVM) */
+	char csgt_text[CSGT_TEXT_MAX + 1];
 	int rat_active[PERSONA_RATS_MAX]; /* what the module runs with: taken at boot */
 	unsigned long long bands_active[2][2];
 };
@@ -221,6 +225,10 @@ static int radio_format(const struct cmd_radio_state *r, struct buf *b)
 		rc = buf_appendf(b, " %d", r->rat[i]);
 	for (int i = 0; rc == 0 && i < 2; i++)
 		rc = buf_appendf(b, "\nbands %d %llu %llu", i, r->bands[i][0], r->bands[i][1]);
+	if (rc == 0)
+		rc = buf_appendf(b, "\ncsgt %d ", r->csgt_mode);
+	if (rc == 0)
+		rc = image_append_hex(b, r->csgt_text, strlen(r->csgt_text));
 	for (int a = 0; rc == 0 && a < EDRX_ACTS; a++)
 		if (r->edrx[a].value[0] != '\0')
 			rc = buf_appendf(b, "\nedrx %d %d %s %s", a, r->edrx[a].mode,
@@ -243,6 +251,26 @@ static int number(const char *s, unsigned long long max, unsigned long long *out
 	errno = 0;
 	*out = strtoull(s, &end, 10);
 	return errno != 0 || *end != '\0' || *out > max ? -EINVAL : 0;
+}
+
+/* "csgt <mode> <hex text | ->": printable text only, as +CSGT accepts. */
+static int csgt_line(struct cmd_radio_state *r, int mode, const char *hex)
+{
+	char text[CSGT_TEXT_MAX + 1];
+	int len = 0;
+
+	if (strcmp(hex, "-") != 0) {
+		len = hex_decode(hex, strlen(hex), (uint8_t *)text, CSGT_TEXT_MAX);
+		if (len <= 0)
+			return -EINVAL;
+	}
+	text[len] = '\0';
+	for (int i = 0; i < len; i++)
+		if (text[i] < 0x20 || text[i] > 0x7e || text[i] == '"')
+			return -EINVAL;
+	r->csgt_mode = mode;
+	memcpy(r->csgt_text, text, (size_t)len + 1);
+	return 0;
 }
 
 /* One record of the image into r (a scratch copy). */
@@ -274,6 +302,8 @@ static int radio_line(void *ctx, char *line)
 		r->bands[v[0]][1] = v[2];
 		return 0;
 	}
+	if (n == 3 && strcmp(w[0], "csgt") == 0 && number(w[1], 1, &v[0]) == 0)
+		return csgt_line(r, (int)v[0], w[2]);
 	if (n == 5 && strcmp(w[0], "edrx") == 0 && number(w[1], EDRX_ACTS - 1, &v[0]) == 0 &&
 	    number(w[2], 2, &v[1]) == 0 && is_bits4(w[3]) && is_bits4(w[4])) {
 		r->edrx[v[0]].mode = (int)v[1];
@@ -524,10 +554,39 @@ static void radio_boot(struct modem *m)
 		log_info("+URAT/+UBANDMASK exclude the simulated cell: no service");
 }
 
+/* ---- +CSGT ---- */
+
+static enum at_rc handle_csgt(struct at_req *req)
+{
+	struct modem *m = at_req_ctx(req);
+	struct cmd_radio_state *r = m->radio;
+	char text[CSGT_TEXT_MAX + 1];
+
+	if (at_req_op(req) == AT_OP_READ) {
+		cmd_reply(req, "+CSGT", "\"%s\",%d", r->csgt_text, r->csgt_mode);
+		return AT_RC_OK;
+	}
+	if (at_arg_present(req, 1)) {
+		if (cmd_arg_copy(req, 1, text, sizeof(text)) < 0)
+			return cmd_fail(req, -E2BIG);
+		for (const char *c = text; *c != '\0'; c++)
+			if (*c < 0x20 || *c > 0x7e)
+				return cmd_fail(req, -EILSEQ);
+		memcpy(r->csgt_text, text, sizeof(text));
+	}
+	r->csgt_mode = (int)at_arg_int(req, 0);
+	radio_persist(m);
+	return AT_RC_OK;
+}
+
 /* ---- table and hooks ---- */
 
 static const struct at_param ucged_params[] = {
 	{ "mode", AT_P_INT, 0, 0, 31, 0, NULL },
+};
+static const struct at_param csgt_params[] = {
+	{ "mode", AT_P_INT, 0, 0, 1, 0, NULL },
+	{ "text", AT_P_STR, AT_PF_OPTIONAL, 0, 255, 0, NULL },
 };
 static const struct at_param cscon_params[] = {
 	{ "n", AT_P_INT, AT_PF_OPTIONAL, 0, 3, 0, NULL },
@@ -568,6 +627,8 @@ static const struct at_cmd cmds[] = {
 	  "3GPP 27.007 7.40; u-blox SARA-R5 <Requested_paging_time_window>" },
 	{ "+CSCON", RW, AT_PARAMS(cscon_params), "+CSCON: (0-3)", handle_cscon,
 	  "3GPP 27.007 10.1.30" },
+	{ "+CSGT", RW, AT_PARAMS(csgt_params), "+CSGT: (0-1),49", handle_csgt,
+	  "u-blox AT manuals +CSGT; ubxlib uCellCfgSetGreeting/GetGreeting" },
 	{ "+UBANDMASK", RW, AT_PARAMS(ubandmask_params), NULL, handle_ubandmask,
 	  "u-blox AT manuals +UBANDMASK" },
 	{ "+UCGED", RW, AT_PARAMS(ucged_params), NULL, handle_ucged,
@@ -632,6 +693,13 @@ static void radio_net_event(struct modem *m, enum netsim_event ev, int arg, bool
 		edrx_urc(m); /* the grant comes with the attach */
 }
 
+/* The greeting text, alone on a line, when the module answers after power-on or a reboot. */
+static void radio_boot_text(struct modem *m)
+{
+	if (m->radio != NULL && m->radio->csgt_mode == 1 && m->radio->csgt_text[0] != '\0')
+		modem_urc(m, NULL, "%s", m->radio->csgt_text);
+}
+
 const struct cmd_module cmd_radio_module = {
 	.name = "radio",
 	.group = &group,
@@ -639,4 +707,5 @@ const struct cmd_module cmd_radio_module = {
 	.finish = radio_finish,
 	.reset = radio_reset,
 	.net_event = radio_net_event,
+	.boot = radio_boot_text,
 };

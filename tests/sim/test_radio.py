@@ -158,13 +158,21 @@ def check_cscon_counters(exe, tap, model):
         peer.close()
 
 
-def check_edrx_rat_persisted(exe, tap, model, act, rats_bad):
-    """+CEDRXS and +URAT live in the NVM: a restarted modem reads them back; a RAT list
+def restart(exe, args, sim):
+    sim.close()
+    sim = Sim(exe, args)
+    command(sim, 'ATE0')
+    command(sim, 'AT+CMEE=2')
+    return sim
+
+
+def check_nvm(exe, tap, model, act, rats_bad):
+    """+CEDRXS, +CSGT and +URAT live in the NVM: a restarted modem reads them back; a RAT list
     without the cell's RAT keeps the module from registering after the reboot."""
     state = tempfile.mkdtemp(prefix='ukms-radio-nvm-')
     args = ['--model', model, '--state-dir', state]
+    sim = Sim(exe, args)
     try:
-        sim = Sim(exe, args)
         command(sim, 'ATE0')
         command(sim, 'AT+CMEE=2')
         got = command(sim, 'AT+CEDRXS=1,%d,"0101"' % act)
@@ -172,16 +180,27 @@ def check_edrx_rat_persisted(exe, tap, model, act, rats_bad):
         got = command(sim, 'AT+CEDRXS=1,3,"0101"')
         tap.point(got == ['+CME ERROR: incorrect parameters'],
                   '%s: +CEDRXS with an AcT the module lacks is refused' % model, repr(got))
+        got = command(sim, 'AT+CSGT=1,"ukms ready"')
+        tap.point(got == ['OK'], '%s: AT+CSGT=1,"ukms ready"' % model, repr(got))
         urat = command(sim, 'AT+URAT?')
-        got = command(sim, 'AT+URAT=%s' % rats_bad)
-        tap.point(got == ['OK'], '%s: AT+URAT=%s' % (model, rats_bad), repr(got))
+        if rats_bad is not None:
+            got = command(sim, 'AT+URAT=%s' % rats_bad)
+            tap.point(got == ['OK'], '%s: AT+URAT=%s' % (model, rats_bad), repr(got))
         sim.close()
         sim = Sim(exe, args)
+        line = wait_for(sim, r'.+')
+        tap.point(line == 'ukms ready', '%s: the greeting is the first line at power-on' % model,
+                  repr(line))
         command(sim, 'ATE0')
         got = command(sim, 'AT+CEDRXS?')
         tap.point(got is not None and re.fullmatch(r'\+CEDRXS: ?%d,"0101"(,"\d{4}")?' % act,
                                                    got[0]) is not None,
                   '%s: +CEDRXS read back after a restart' % model, repr(got))
+        got = command(sim, 'AT+CSGT?')
+        tap.point(got is not None and re.fullmatch(r'\+CSGT: ?"ukms ready",1', got[0]),
+                  '%s: +CSGT read back after a restart' % model, repr(got))
+        if rats_bad is None:
+            return
         got = command(sim, 'AT+URAT?')
         tap.point(got is not None and fields(got[0]) == rats_bad.split(','),
                   '%s: +URAT read back after a restart' % model, repr(got))
@@ -189,19 +208,56 @@ def check_edrx_rat_persisted(exe, tap, model, act, rats_bad):
         line = wait_for(sim, r'\+CEREG: ?1', 1.0)  # registration takes 50 ms here
         tap.point(line is None, '%s: no registration without the cell\'s RAT' % model,
                   repr(sim.rx))
-        got = command(sim, 'AT+URAT=%s' % fields(urat[0])[0])
-        sim.close()
-        sim = Sim(exe, args)
-        command(sim, 'ATE0')
+        command(sim, 'AT+URAT=%s' % fields(urat[0])[0])
+        sim = restart(exe, args, sim)
         command(sim, 'AT+CEREG=1')
         got = command(sim, 'AT+CEREG?')
         line = 'yes' if got and re.match(r'\+CEREG: ?1,1', got[0]) else \
             wait_for(sim, r'\+CEREG: ?1')
         tap.point(line is not None, '%s: registers again with the RAT restored' % model,
                   repr(sim.rx))
-        sim.close()
     finally:
+        sim.close()
         shutil.rmtree(state, ignore_errors=True)
+
+
+def check_amp_v(sim, tap, model):
+    """AT&V shows the active profile: what ATE0, AT&K0 and AT+IPR set."""
+    command(sim, 'AT&K0')
+    command(sim, 'AT+IPR=921600')
+    got = command(sim, 'AT&V')
+    ok = got is not None and len(got) == 3 and got[0] == 'ACTIVE PROFILE:' and got[2] == 'OK'
+    tap.point(ok, '%s: AT&V answers ACTIVE PROFILE: and one line' % model, repr(got))
+    if ok:
+        items = got[1].split(', ')
+        tap.point('&K0' in items and 'E0' in items and 'V1' in items and '+IPR:921600' in items
+                  and 'S03:013' in items and '+CMEE:2' in items,
+                  '%s: AT&V has &K0, E0, V1, S03:013, +CMEE:2, +IPR:921600' % model, got[1])
+
+
+def check_greeting_reboot(sim, tap, model):
+    """+CSGT mode 1: the text alone on a line when the module answers after a reboot."""
+    command(sim, 'AT+CSGT=1,"hello host"')
+    sim.send(b'AT+CFUN=15\r')
+    wait_for(sim, 'OK')
+    line = wait_for(sim, r'.+')
+    tap.point(line == 'hello host', '%s: greeting after AT+CFUN=15' % model, repr(line))
+    command(sim, 'ATE0')
+    command(sim, 'AT+CMEE=2')
+    got = command(sim, 'AT+CSGT=1,"%s"' % ('x' * 50))
+    tap.point(got == ['+CME ERROR: text string too long'],
+              '%s: a 50-character greeting is refused' % model, repr(got))
+    command(sim, 'AT+CSGT=0')
+    sim.send(b'AT+CFUN=15\r')
+    wait_for(sim, 'OK')
+    got = None
+    for _ in range(40):
+        got = command(sim, 'AT', 0.25)
+        if got is not None:
+            break
+    tap.point(got == ['AT', 'OK'], '%s: no greeting in mode 0' % model, repr(got))
+    command(sim, 'ATE0')
+    command(sim, 'AT+CMEE=2')
 
 
 def run_family(exe, tap, model, form, set_value, refused):
@@ -223,13 +279,14 @@ def run_family(exe, tap, model, form, set_value, refused):
                   repr(got))
         got = command(sim, 'AT+IPR=921600')
         tap.point(got == ['OK'], '%s: AT+IPR=921600' % model, repr(got))
+        check_amp_v(sim, tap, model)
+        check_greeting_reboot(sim, tap, model)
     finally:
         rc = sim.close()
         tap.point(rc == 0, '%s: ukms-sim exits 0 on SIGTERM' % model, 'exit %s' % rc)
     check_cscon_counters(exe, tap, model)
     rats_bad = {'r5': None, 'r422': '9', 'r4': '8', 'lara': '2,0'}[form]
-    if rats_bad is not None:
-        check_edrx_rat_persisted(exe, tap, model, 4, rats_bad)
+    check_nvm(exe, tap, model, 4, rats_bad)
 
 
 def main(argv):
