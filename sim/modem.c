@@ -64,9 +64,7 @@ static void settings_boot(struct modem *m)
 	int mno = m->set.mnoprof != 0 ? m->set.mnoprof : 100;
 	int ugprf = m->set.ugprf_bitmap;
 
-	m->set = (struct modem_settings){
-		.ipr = 115200, .cpsms_tau = "01100000", .cpsms_active = "00000000", .cops_format = 0
-	};
+	m->set = (struct modem_settings){ .ipr = 115200, .cops_format = 0 };
 	m->set.hex_mode = hex;
 	m->set.mnoprof = mno; /* NVM on the real module */
 	m->set.ugprf_bitmap = ugprf;

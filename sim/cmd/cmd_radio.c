@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Radio information and configuration (issue 10): +UCGED, +CSCON, +UGCNTRD, +UGCNTSET,
- * +CEDRXS, +CEDRXRDP, +URAT, +UBANDMASK, AT&V, +CSGT.
+ * +CEDRXS, +CEDRXRDP, +CPSMS, +URAT, +UBANDMASK, +CSGT (AT&V is in cmd_basic.c).
  *
  * What differs per module is data in the persona table (sim/persona.c); every radio value
  * comes from the simulated network's cell (netsim_cell), so +UCGED agrees with +CSQ, +CESQ,
- * +COPS? and +CEREG. Settings the module keeps in its NVM (+CEDRXS, +URAT, +UBANDMASK, +CSGT)
- * form the "radio" NVM section; +URAT and +UBANDMASK take effect at the next boot.
+ * +COPS? and +CEREG. Settings the module keeps in its NVM (+CEDRXS, +CPSMS, +URAT, +UBANDMASK,
+ * +CSGT) form the "radio" NVM section; +URAT and +UBANDMASK take effect at the next boot.
  */
 #define LOG_MODULE "cmd"
 #include <errno.h>
@@ -37,12 +37,14 @@ struct edrx {
 };
 
 struct cmd_radio_state {
-	int ucged_mode;                 /* +UCGED=<mode>; not kept over a reboot */
-	int cscon_n;                    /* +CSCON=<n>; not kept over a reboot */
-	struct edrx edrx[EDRX_ACTS];    /* NVM */
-	int rat[PERSONA_RATS_MAX];      /* +URAT as set (NVM), -1 ends */
-	unsigned long long bands[2][2]; /* +UBANDMASK [rat 0/1][mask 1/2] as set (NVM) */
-	int csgt_mode;                  /* +CSGT (NVM) */
+	int ucged_mode;                     /* +UCGED=<mode>; not kept over a reboot */
+	int cscon_n;                        /* +CSCON=<n>; not kept over a reboot */
+	struct edrx edrx[EDRX_ACTS];        /* NVM */
+	int rat[PERSONA_RATS_MAX];          /* +URAT as set (NVM), -1 ends */
+	unsigned long long bands[2][2];     /* +UBANDMASK [rat 0/1][mask 1/2] as set (NVM) */
+	int cpsms_mode;                     /* +CPSMS (NVM): 0 off, 1 on */
+	char cpsms_tau[9], cpsms_active[9]; /* requested T3412 / T3324, 8 bits as text */
+	int csgt_mode;                      /* +CSGT (NVM) */
 	char csgt_text[CSGT_TEXT_MAX + 1];
 	int rat_active[PERSONA_RATS_MAX]; /* what the module runs with: taken at boot */
 	unsigned long long bands_active[2][2];
@@ -226,6 +228,9 @@ static int radio_format(const struct cmd_radio_state *r, struct buf *b)
 	for (int i = 0; rc == 0 && i < 2; i++)
 		rc = buf_appendf(b, "\nbands %d %llu %llu", i, r->bands[i][0], r->bands[i][1]);
 	if (rc == 0)
+		rc = buf_appendf(b, "\ncpsms %d %s %s", r->cpsms_mode, r->cpsms_tau,
+				 r->cpsms_active);
+	if (rc == 0)
 		rc = buf_appendf(b, "\ncsgt %d ", r->csgt_mode);
 	if (rc == 0)
 		rc = image_append_hex(b, r->csgt_text, strlen(r->csgt_text));
@@ -236,10 +241,15 @@ static int radio_format(const struct cmd_radio_state *r, struct buf *b)
 	return rc == 0 ? buf_appendf(b, "\n") : rc;
 }
 
-/* A word of 4 binary digits. */
+/* A word of n binary digits. */
+static bool is_bits(const char *s, size_t n)
+{
+	return strlen(s) == n && strspn(s, "01") == n;
+}
+
 static bool is_bits4(const char *s)
 {
-	return strlen(s) == 4 && strspn(s, "01") == 4;
+	return is_bits(s, 4);
 }
 
 static int number(const char *s, unsigned long long max, unsigned long long *out)
@@ -302,6 +312,13 @@ static int radio_line(void *ctx, char *line)
 		r->bands[v[0]][1] = v[2];
 		return 0;
 	}
+	if (n == 4 && strcmp(w[0], "cpsms") == 0 && number(w[1], 1, &v[0]) == 0 &&
+	    is_bits(w[2], 8) && is_bits(w[3], 8)) {
+		r->cpsms_mode = (int)v[0];
+		memcpy(r->cpsms_tau, w[2], 9);
+		memcpy(r->cpsms_active, w[3], 9);
+		return 0;
+	}
 	if (n == 3 && strcmp(w[0], "csgt") == 0 && number(w[1], 1, &v[0]) == 0)
 		return csgt_line(r, (int)v[0], w[2]);
 	if (n == 5 && strcmp(w[0], "edrx") == 0 && number(w[1], EDRX_ACTS - 1, &v[0]) == 0 &&
@@ -352,6 +369,14 @@ static int radio_persist(struct modem *m)
 	return rc;
 }
 
+/* +CPSMS factory values (host-transcripts.md (b)): off, T3412 "01100000", T3324 "00000000". */
+static void cpsms_factory(struct cmd_radio_state *r)
+{
+	r->cpsms_mode = 0;
+	memcpy(r->cpsms_tau, "01100000", 9);
+	memcpy(r->cpsms_active, "00000000", 9);
+}
+
 static void radio_factory(struct modem *m)
 {
 	const struct persona *p = m->persona;
@@ -363,9 +388,17 @@ static void radio_factory(struct modem *m)
 		r->bands[i][1] = p->bands2_default;
 	}
 	memset(r->edrx, 0, sizeof(r->edrx));
+	cpsms_factory(r);
 }
 
 /* ---- +CEDRXS / +CEDRXRDP ---- */
+
+/* The requested value of an AcT ("0010", PTW "0011" until set: the factory values). */
+static void edrx_requested(const struct edrx *e, const char **value, const char **ptw)
+{
+	*value = e->value[0] != '\0' ? e->value : "0010";
+	*ptw = e->ptw[0] != '\0' ? e->ptw : "0011";
+}
 
 /* The simulated network grants eDRX on the cell's own access (WB-S1, 4) as requested. */
 static bool edrx_granted(const struct modem *m, int act)
@@ -373,26 +406,34 @@ static bool edrx_granted(const struct modem *m, int act)
 	return act == 4 && m->radio->edrx[act].mode != 0 && netsim_is_registered(m->net);
 }
 
-static void edrx_urc(struct modem *m)
+/* +CEDRXP for act when the host asked for it (mode 2) and the network grants it. */
+static void edrx_urc(struct modem *m, int act)
 {
-	const struct edrx *e = &m->radio->edrx[4];
+	const struct edrx *e = &m->radio->edrx[act];
+	const char *value, *ptw;
 
-	if (e->mode == 2 && edrx_granted(m, 4))
-		modem_urc(m, "+CEDRXP", "4,\"%s\",\"%s\",\"%s\"", e->value, e->value, e->ptw);
+	edrx_requested(e, &value, &ptw);
+	if (e->mode == 2 && edrx_granted(m, act))
+		modem_urc(m, "+CEDRXP", "%d,\"%s\",\"%s\",\"%s\"", act, value, value, ptw);
 }
 
 static enum at_rc cedrxs_read(struct at_req *req, struct modem *m)
 {
+	const struct persona *p = m->persona;
+	const char *value, *ptw;
+	bool any = false;
+
 	for (int a = 0; a < EDRX_ACTS; a++) {
 		const struct edrx *e = &m->radio->edrx[a];
 
-		if (e->mode == 0)
+		if (!(p->edrx_acts & (1u << a)) || (e->mode == 0 && !p->edrx_read_all))
 			continue;
-		if (m->persona->ucged == PERSONA_UCGED_R5)
-			cmd_reply(req, "+CEDRXS", "%d,\"%s\",\"%s\"", a, e->value, e->ptw);
-		else
-			cmd_reply(req, "+CEDRXS", "%d,\"%s\"", a, e->value);
+		edrx_requested(e, &value, &ptw);
+		cmd_reply(req, "+CEDRXS", "%d,\"%s\",\"%s\"", a, value, ptw);
+		any = true;
 	}
+	if (!any && p->edrx_off_bare)
+		cmd_reply(req, "+CEDRXS", "%s", "");
 	return AT_RC_OK;
 }
 
@@ -425,7 +466,7 @@ static enum at_rc handle_cedrxs(struct at_req *req)
 	memcpy(e->value, value, 5);
 	memcpy(e->ptw, ptw, 5);
 	radio_persist(m);
-	edrx_urc(m);
+	edrx_urc(m, (int)act);
 	return AT_RC_OK;
 }
 
@@ -443,13 +484,24 @@ static enum at_rc handle_cedrxs_test(struct at_req *req)
 static enum at_rc handle_cedrxrdp(struct at_req *req)
 {
 	struct modem *m = at_req_ctx(req);
-	const struct edrx *e = &m->radio->edrx[4];
+	const char *value, *ptw;
+	bool any = false;
 
-	if (!edrx_granted(m, 4)) {
-		cmd_reply(req, "+CEDRXRDP", "0");
-		return AT_RC_OK;
+	for (int a = 0; a < EDRX_ACTS; a++) {
+		const struct edrx *e = &m->radio->edrx[a];
+
+		if (e->mode == 0)
+			continue;
+		edrx_requested(e, &value, &ptw);
+		if (edrx_granted(m, a))
+			cmd_reply(req, "+CEDRXRDP", "%d,\"%s\",\"%s\",\"%s\"", a, value, value,
+				  ptw);
+		else
+			cmd_reply(req, "+CEDRXRDP", "0,\"%s\"", value); /* requested, not granted */
+		any = true;
 	}
-	cmd_reply(req, "+CEDRXRDP", "4,\"%s\",\"%s\",\"%s\"", e->value, e->value, e->ptw);
+	if (!any)
+		cmd_reply(req, "+CEDRXRDP", "0");
 	return AT_RC_OK;
 }
 
@@ -542,6 +594,9 @@ static void radio_boot(struct modem *m)
 	const struct netsim_cell *c = netsim_cell(m->net);
 	bool lte = false, band;
 
+	for (int a = 0; a < EDRX_ACTS && m->persona->edrx_urc_volatile; a++)
+		if (r->edrx[a].mode == 2)
+			r->edrx[a].mode = 1; /* +CEDRXP not requested any more */
 	memcpy(r->rat_active, r->rat, sizeof(r->rat));
 	memcpy(r->bands_active, r->bands, sizeof(r->bands));
 	for (int i = 0; i < PERSONA_RATS_MAX && r->rat[i] >= 0; i++)
@@ -552,6 +607,39 @@ static void radio_boot(struct modem *m)
 	netsim_set_usable(m->net, lte && band);
 	if (!(lte && band))
 		log_info("+URAT/+UBANDMASK exclude the simulated cell: no service");
+}
+
+/* ---- +CPSMS ---- */
+
+/* 27.007 7.38. Read back as set; mode 2 discards and restores the factory values. */
+static enum at_rc handle_cpsms(struct at_req *req)
+{
+	struct modem *m = at_req_ctx(req);
+	struct cmd_radio_state *r = m->radio;
+	char tau[sizeof(r->cpsms_tau)], act[sizeof(r->cpsms_active)];
+	long mode = at_arg_int(req, 0);
+
+	if (at_req_op(req) == AT_OP_READ) {
+		cmd_reply(req, "+CPSMS", "%d,,,\"%s\",\"%s\"", r->cpsms_mode, r->cpsms_tau,
+			  r->cpsms_active);
+		return AT_RC_OK;
+	}
+	if ((at_arg_present(req, 3) &&
+	     (cmd_arg_copy(req, 3, tau, sizeof(tau)) < 0 || !is_bits(tau, 8))) ||
+	    (at_arg_present(req, 4) &&
+	     (cmd_arg_copy(req, 4, act, sizeof(act)) < 0 || !is_bits(act, 8))))
+		return cmd_fail(req, -EINVAL);
+	if (mode == 2) {
+		cpsms_factory(r);
+	} else {
+		r->cpsms_mode = (int)mode;
+		if (at_arg_present(req, 3))
+			memcpy(r->cpsms_tau, tau, sizeof(tau));
+		if (at_arg_present(req, 4))
+			memcpy(r->cpsms_active, act, sizeof(act));
+	}
+	radio_persist(m);
+	return AT_RC_OK;
 }
 
 /* ---- +CSGT ---- */
@@ -583,6 +671,13 @@ static enum at_rc handle_csgt(struct at_req *req)
 
 static const struct at_param ucged_params[] = {
 	{ "mode", AT_P_INT, 0, 0, 31, 0, NULL },
+};
+static const struct at_param cpsms_params[] = {
+	{ "mode", AT_P_INT, AT_PF_OPTIONAL, 0, 2, 0, NULL },
+	{ "rau", AT_P_STR, AT_PF_OPTIONAL, 0, 8, 0, NULL },
+	{ "gprs_ready", AT_P_STR, AT_PF_OPTIONAL, 0, 8, 0, NULL },
+	{ "tau", AT_P_STR, AT_PF_OPTIONAL, 8, 8, 0, NULL },
+	{ "active_time", AT_P_STR, AT_PF_OPTIONAL, 8, 8, 0, NULL },
 };
 static const struct at_param csgt_params[] = {
 	{ "mode", AT_P_INT, 0, 0, 1, 0, NULL },
@@ -625,6 +720,9 @@ static const struct at_cmd cmds[] = {
 	  "3GPP 27.007 7.41" },
 	{ "+CEDRXS", RW, AT_PARAMS(cedrxs_params), NULL, handle_cedrx_any,
 	  "3GPP 27.007 7.40; u-blox SARA-R5 <Requested_paging_time_window>" },
+	{ "+CPSMS", RW, AT_PARAMS(cpsms_params),
+	  "+CPSMS: (0-2),,,(\"00000000\"-\"11111111\"),(\"00000000\"-\"11111111\")", handle_cpsms,
+	  "3GPP 27.007 7.38" },
 	{ "+CSCON", RW, AT_PARAMS(cscon_params), "+CSCON: (0-3)", handle_cscon,
 	  "3GPP 27.007 10.1.30" },
 	{ "+CSGT", RW, AT_PARAMS(csgt_params), "+CSGT: (0-1),49", handle_csgt,
@@ -690,7 +788,8 @@ static void radio_net_event(struct modem *m, enum netsim_event ev, int arg, bool
 		modem_urc(m, "+CSCON", "%s", body);
 	}
 	if (ev == NETSIM_EV_REG && arg == NETSIM_REG_HOME)
-		edrx_urc(m); /* the grant comes with the attach */
+		for (int a = 0; a < EDRX_ACTS; a++)
+			edrx_urc(m, a); /* the grant comes with the attach */
 }
 
 /* The greeting text, alone on a line, when the module answers after power-on or a reboot. */

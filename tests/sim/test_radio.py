@@ -182,6 +182,16 @@ def check_nvm(exe, tap, model, act, rats_bad):
                   '%s: +CEDRXS with an AcT the module lacks is refused' % model, repr(got))
         got = command(sim, 'AT+CSGT=1,"ukms ready"')
         tap.point(got == ['OK'], '%s: AT+CSGT=1,"ukms ready"' % model, repr(got))
+        got = command(sim, 'AT+CPSMS=2')
+        got2 = command(sim, 'AT+CPSMS?')
+        tap.point(got == ['OK'] and got2 is not None and
+                  re.fullmatch(r'\+CPSMS: ?0,,,"01100000","00000000"', got2[0]) is not None,
+                  '%s: AT+CPSMS=2 restores the factory values' % model, repr(got2))
+        got = command(sim, 'AT+CPSMS=1,,,"00000110","0000000"')
+        tap.point(got == ['+CME ERROR: incorrect parameters'],
+                  '%s: +CPSMS with a 7-bit timer is refused' % model, repr(got))
+        got = command(sim, 'AT+CPSMS=1,,,"00000110","00000001"')
+        tap.point(got == ['OK'], '%s: AT+CPSMS=1 with both timers' % model, repr(got))
         urat = command(sim, 'AT+URAT?')
         if rats_bad is not None:
             got = command(sim, 'AT+URAT=%s' % rats_bad)
@@ -199,6 +209,10 @@ def check_nvm(exe, tap, model, act, rats_bad):
         got = command(sim, 'AT+CSGT?')
         tap.point(got is not None and re.fullmatch(r'\+CSGT: ?"ukms ready",1', got[0]),
                   '%s: +CSGT read back after a restart' % model, repr(got))
+        got = command(sim, 'AT+CPSMS?')
+        tap.point(got is not None and
+                  re.fullmatch(r'\+CPSMS: ?1,,,"00000110","00000001"', got[0]) is not None,
+                  '%s: +CPSMS read back as set after a restart' % model, repr(got))
         if rats_bad is None:
             return
         got = command(sim, 'AT+URAT?')
@@ -219,6 +233,44 @@ def check_nvm(exe, tap, model, act, rats_bad):
     finally:
         sim.close()
         shutil.rmtree(state, ignore_errors=True)
+
+
+def check_edrx(sim, tap, model, form):
+    """+CEDRXS?/+CEDRXRDP in the forms ubxlib's u_cell_pwr.c reads (requested on/off comes
+    from +CEDRXRDP; a leading 0 means the network does not use eDRX for this UE)."""
+    got = command(sim, 'AT+CEDRXS?')
+    want = {'r5': ['+CEDRXS: 4,"0010","0011"', 'OK'], 'r4': ['+CEDRXS:', 'OK'],
+            'r422': ['OK'], 'lara': ['OK']}[form]
+    tap.point(got == want, '%s: AT+CEDRXS? with eDRX off' % model, repr(got))
+    got = command(sim, 'AT+CEDRXRDP')
+    tap.point(got is not None and re.fullmatch(r'\+CEDRXRDP: ?0', got[0]) is not None,
+              '%s: +CEDRXRDP: 0 when nothing is requested' % model, repr(got))
+    got = command(sim, 'AT+CEDRXS=2,4,"0101","0001"')
+    line = wait_for(sim, r'\+CEDRXP.*')
+    tap.point(got == ['OK'] and line is not None and
+              re.fullmatch(r'\+CEDRXP: ?4,"0101","0101","0001"', line) is not None,
+              '%s: mode 2 on Cat-M1: OK and +CEDRXP with the grant' % model, repr(line))
+    got = command(sim, 'AT+CEDRXRDP')
+    tap.point(got is not None and
+              re.fullmatch(r'\+CEDRXRDP: ?4,"0101","0101","0001"', got[0]) is not None,
+              '%s: +CEDRXRDP shows the granted value' % model, repr(got))
+    if form in ('r4', 'r422'):
+        command(sim, 'AT+CEDRXS=1,5,"0011"')
+        got = command(sim, 'AT+CEDRXRDP')
+        tap.point(got is not None and len(got) == 3 and
+                  re.fullmatch(r'\+CEDRXRDP: ?0,"0011"', got[1]) is not None,
+                  '%s: NB-IoT requested on a Cat-M1 cell: 0,"<requested>"' % model, repr(got))
+        command(sim, 'AT+CEDRXS=0,5')
+    got = command(sim, 'AT+CEDRXS=2,4')  # what ubxlib sends at power-on on SARA-R4
+    wait_for(sim, r'\+CEDRXP.*')          # granted again
+    got2 = command(sim, 'AT+CEDRXS?')
+    tap.point(got == ['OK'] and got2 is not None and
+              re.fullmatch(r'\+CEDRXS: ?4,"0101","0001"', got2[0]) is not None,
+              '%s: AT+CEDRXS=2,4 keeps the stored value' % model, repr(got2))
+    command(sim, 'AT+CEDRXS=3')
+    got = command(sim, 'AT+CEDRXRDP')
+    tap.point(got is not None and re.fullmatch(r'\+CEDRXRDP: ?0', got[0]) is not None,
+              '%s: AT+CEDRXS=3 discards everything' % model, repr(got))
 
 
 def check_amp_v(sim, tap, model):
@@ -280,6 +332,7 @@ def run_family(exe, tap, model, form, set_value, refused):
         got = command(sim, 'AT+IPR=921600')
         tap.point(got == ['OK'], '%s: AT+IPR=921600' % model, repr(got))
         check_amp_v(sim, tap, model)
+        check_edrx(sim, tap, model, form)
         check_greeting_reboot(sim, tap, model)
     finally:
         rc = sim.close()
