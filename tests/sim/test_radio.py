@@ -16,6 +16,7 @@ import shutil
 import socket
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chat import Sim  # noqa: E402
@@ -95,6 +96,15 @@ def check_ucged(sim, tap, model, form, set_value, refused):
         tap.point(ci == n_ci, '%s: cell id agrees with +CEREG' % model, repr(got))
 
 
+def wait_registered(sim, deadline_s=5.0):
+    until = time.monotonic() + deadline_s
+    while time.monotonic() < until:
+        if registered(sim):
+            return True
+        wait_for(sim, r'\+CEREG: ?1.*', 0.1)
+    return False
+
+
 def registered(sim):
     got = command(sim, 'AT+CEREG?')
     return got is not None and re.fullmatch(r'\+CEREG: ?\d,1.*', got[0]) is not None
@@ -166,9 +176,21 @@ def restart(exe, args, sim):
     return sim
 
 
-def check_nvm(exe, tap, model, act, rats_bad):
-    """+CEDRXS, +CSGT and +URAT live in the NVM: a restarted modem reads them back; a RAT list
-    without the cell's RAT keeps the module from registering after the reboot."""
+# A radio configuration without the simulated cell (LTE band 20): command, its read, the
+# fields read back, the command restoring the factory value.
+NO_CELL = {
+    'r5': ('AT+UBANDMASK=0,1', 'AT+UBANDMASK?', ['0', '1', '0', '1', '185473183', '1048642'],
+           'AT+UBANDMASK=0,185473183,1048642'),
+    'r422': ('AT+URAT=9', 'AT+URAT?', ['9'], 'AT+URAT=7,8,9'),
+    'r4': ('AT+URAT=8', 'AT+URAT?', ['8'], 'AT+URAT=7,8'),
+    'lara': ('AT+URAT=2,0', 'AT+URAT?', ['2', '0'], 'AT+URAT=3,2,0'),
+}
+
+
+def check_nvm(exe, tap, model, act, form):
+    """+CEDRXS, +CPSMS, +CSGT, +URAT and +UBANDMASK live in the NVM: a restarted modem reads
+    them back; a RAT list or band mask without the cell keeps it from registering."""
+    bad, read, want, restore = NO_CELL[form]
     state = tempfile.mkdtemp(prefix='ukms-radio-nvm-')
     args = ['--model', model, '--state-dir', state]
     sim = Sim(exe, args)
@@ -192,10 +214,10 @@ def check_nvm(exe, tap, model, act, rats_bad):
                   '%s: +CPSMS with a 7-bit timer is refused' % model, repr(got))
         got = command(sim, 'AT+CPSMS=1,,,"00000110","00000001"')
         tap.point(got == ['OK'], '%s: AT+CPSMS=1 with both timers' % model, repr(got))
-        urat = command(sim, 'AT+URAT?')
-        if rats_bad is not None:
-            got = command(sim, 'AT+URAT=%s' % rats_bad)
-            tap.point(got == ['OK'], '%s: AT+URAT=%s' % (model, rats_bad), repr(got))
+        tap.point(wait_registered(sim), '%s: registered' % model, '')
+        got = command(sim, bad)
+        tap.point(got == ['OK'], '%s: %s' % (model, bad), repr(got))
+        tap.point(registered(sim), '%s: still registered until the next boot' % model, '')
         sim.close()
         sim = Sim(exe, args)
         line = wait_for(sim, r'.+')
@@ -213,22 +235,21 @@ def check_nvm(exe, tap, model, act, rats_bad):
         tap.point(got is not None and
                   re.fullmatch(r'\+CPSMS: ?1,,,"00000110","00000001"', got[0]) is not None,
                   '%s: +CPSMS read back as set after a restart' % model, repr(got))
-        if rats_bad is None:
-            return
-        got = command(sim, 'AT+URAT?')
-        tap.point(got is not None and fields(got[0]) == rats_bad.split(','),
-                  '%s: +URAT read back after a restart' % model, repr(got))
+        got = command(sim, read)
+        tap.point(got is not None and fields(got[0]) == want,
+                  '%s: %s read back after a restart' % (model, read), repr(got))
         command(sim, 'AT+CEREG=1')
         line = wait_for(sim, r'\+CEREG: ?1', 1.0)  # registration takes 50 ms here
-        tap.point(line is None, '%s: no registration without the cell\'s RAT' % model,
+        tap.point(line is None, '%s: no registration without the cell\'s RAT/band' % model,
                   repr(sim.rx))
-        command(sim, 'AT+URAT=%s' % fields(urat[0])[0])
+        got = command(sim, restore)
+        tap.point(got == ['OK'], '%s: %s' % (model, restore), repr(got))
         sim = restart(exe, args, sim)
         command(sim, 'AT+CEREG=1')
         got = command(sim, 'AT+CEREG?')
         line = 'yes' if got and re.match(r'\+CEREG: ?1,1', got[0]) else \
             wait_for(sim, r'\+CEREG: ?1')
-        tap.point(line is not None, '%s: registers again with the RAT restored' % model,
+        tap.point(line is not None, '%s: registers again after the restore' % model,
                   repr(sim.rx))
     finally:
         sim.close()
@@ -271,6 +292,28 @@ def check_edrx(sim, tap, model, form):
     got = command(sim, 'AT+CEDRXRDP')
     tap.point(got is not None and re.fullmatch(r'\+CEDRXRDP: ?0', got[0]) is not None,
               '%s: AT+CEDRXS=3 discards everything' % model, repr(got))
+
+
+def check_bandmask(sim, tap, model, form):
+    """+UBANDMASK per persona: none on LARA-R6, one mask per RAT on SARA-R410M."""
+    if form == 'lara':
+        got = command(sim, 'AT+UBANDMASK?')
+        tap.point(got == ['+CME ERROR: operation not supported'],
+                  '%s: no +UBANDMASK' % model, repr(got))
+        return
+    if form == 'r4':
+        got = command(sim, 'AT+UBANDMASK=1,524288,1')
+        tap.point(got == ['+CME ERROR: incorrect parameters'],
+                  '%s: +UBANDMASK with a second mask refused' % model, repr(got))
+    got = command(sim, 'AT+UBANDMASK=1,0')
+    tap.point(got == ['+CME ERROR: incorrect parameters'],
+              '%s: an empty band mask is refused' % model, repr(got))
+    got = command(sim, 'AT+UBANDMASK=1,524288')
+    got2 = command(sim, 'AT+UBANDMASK?')
+    f = fields(got2[0]) if got2 else []
+    n = 3 if form != 'r4' else 2
+    tap.point(got == ['OK'] and len(f) == 2 * n and f[n] == '1' and f[n + 1] == '524288',
+              '%s: AT+UBANDMASK=1,524288 read back' % model, repr(got2))
 
 
 def check_amp_v(sim, tap, model):
@@ -333,13 +376,13 @@ def run_family(exe, tap, model, form, set_value, refused):
         tap.point(got == ['OK'], '%s: AT+IPR=921600' % model, repr(got))
         check_amp_v(sim, tap, model)
         check_edrx(sim, tap, model, form)
+        check_bandmask(sim, tap, model, form)
         check_greeting_reboot(sim, tap, model)
     finally:
         rc = sim.close()
         tap.point(rc == 0, '%s: ukms-sim exits 0 on SIGTERM' % model, 'exit %s' % rc)
     check_cscon_counters(exe, tap, model)
-    rats_bad = {'r5': None, 'r422': '9', 'r4': '8', 'lara': '2,0'}[form]
-    check_nvm(exe, tap, model, 4, rats_bad)
+    check_nvm(exe, tap, model, 4, form)
 
 
 def main(argv):
