@@ -341,10 +341,21 @@ static int radio_parse(struct cmd_radio_state *r, const void *data, size_t len)
 	return rc;
 }
 
+/* +CPSMS factory values (host-transcripts.md (b)): off, T3412 "01100000", T3324 "00000000". */
+static void cpsms_factory(struct cmd_radio_state *r)
+{
+	r->cpsms_mode = 0;
+	memcpy(r->cpsms_tau, "01100000", 9);
+	memcpy(r->cpsms_active, "00000000", 9);
+}
+
 int cmd_radio_image_roundtrip(const void *data, size_t len, struct buf *out)
 {
 	struct cmd_radio_state r = { .rat = { -1, -1, -1 } };
-	int rc = radio_parse(&r, data, len);
+	int rc;
+
+	cpsms_factory(&r);
+	rc = radio_parse(&r, data, len);
 
 	return rc < 0 ? rc : radio_format(&r, out);
 }
@@ -367,14 +378,6 @@ static int radio_persist(struct modem *m)
 	if (rc < 0)
 		log_error("NVM not written: %s", strerror(-rc));
 	return rc;
-}
-
-/* +CPSMS factory values (host-transcripts.md (b)): off, T3412 "01100000", T3324 "00000000". */
-static void cpsms_factory(struct cmd_radio_state *r)
-{
-	r->cpsms_mode = 0;
-	memcpy(r->cpsms_tau, "01100000", 9);
-	memcpy(r->cpsms_active, "00000000", 9);
 }
 
 static void radio_factory(struct modem *m)
