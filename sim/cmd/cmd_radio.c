@@ -9,6 +9,8 @@
  * +CSGT) form the "radio" NVM section; +URAT and +UBANDMASK take effect at the next boot.
  */
 #define LOG_MODULE "cmd"
+#include "cmd_radio.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -16,39 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
 #include "cmd.h"
 #include "cmd_security.h"
-#include "hex.h"
-#include "image.h"
 #include "log.h"
 #include "nvm.h"
 #include "modem.h"
 #include "persona.h"
 #include "rot/platform.h"
-
-#define EDRX_ACTS     8  /* 27.007 <AcT-type> 0..7 */
-#define CSGT_TEXT_MAX 49 /* +CSGT greeting text (u-blox limit) */
-
-struct edrx {
-	int mode;      /* 0 off, 1 on, 2 on with +CEDRXP */
-	char value[5]; /* requested eDRX cycle, 4 bits as text */
-	char ptw[5];   /* requested paging time window (SARA-R5 form) */
-};
-
-struct cmd_radio_state {
-	int ucged_mode;                     /* +UCGED=<mode>; not kept over a reboot */
-	int cscon_n;                        /* +CSCON=<n>; not kept over a reboot */
-	struct edrx edrx[EDRX_ACTS];        /* NVM */
-	int rat[PERSONA_RATS_MAX];          /* +URAT as set (NVM), -1 ends */
-	unsigned long long bands[2][2];     /* +UBANDMASK [rat 0/1][mask 1/2] as set (NVM) */
-	int cpsms_mode;                     /* +CPSMS (NVM): 0 off, 1 on */
-	char cpsms_tau[9], cpsms_active[9]; /* requested T3412 / T3324, 8 bits as text */
-	int csgt_mode;                      /* +CSGT (NVM) */
-	char csgt_text[CSGT_TEXT_MAX + 1];
-	int rat_active[PERSONA_RATS_MAX]; /* what the module runs with: taken at boot */
-	unsigned long long bands_active[2][2];
-};
 
 /* ---- +UCGED ---- */
 
@@ -215,171 +191,6 @@ static enum at_rc handle_ugcntset(struct at_req *req)
 	return rc < 0 ? cmd_fail(req, rc) : AT_RC_OK;
 }
 
-/* ---- NVM section "radio": +CEDRXS, +URAT, +UBANDMASK ---- */
-
-#define RADIO_MAGIC "ukms-radio 1"
-
-static int radio_format(const struct cmd_radio_state *r, struct buf *b)
-{
-	int rc = buf_appendf(b, "%s\nrat", RADIO_MAGIC);
-
-	for (int i = 0; rc == 0 && i < PERSONA_RATS_MAX && r->rat[i] >= 0; i++)
-		rc = buf_appendf(b, " %d", r->rat[i]);
-	for (int i = 0; rc == 0 && i < 2; i++)
-		rc = buf_appendf(b, "\nbands %d %llu %llu", i, r->bands[i][0], r->bands[i][1]);
-	if (rc == 0)
-		rc = buf_appendf(b, "\ncpsms %d %s %s", r->cpsms_mode, r->cpsms_tau,
-				 r->cpsms_active);
-	if (rc == 0)
-		rc = buf_appendf(b, "\ncsgt %d ", r->csgt_mode);
-	if (rc == 0)
-		rc = image_append_hex(b, r->csgt_text, strlen(r->csgt_text));
-	for (int a = 0; rc == 0 && a < EDRX_ACTS; a++)
-		if (r->edrx[a].value[0] != '\0')
-			rc = buf_appendf(b, "\nedrx %d %d %s %s", a, r->edrx[a].mode,
-					 r->edrx[a].value, r->edrx[a].ptw);
-	return rc == 0 ? buf_appendf(b, "\n") : rc;
-}
-
-/* A word of n binary digits. */
-static bool is_bits(const char *s, size_t n)
-{
-	return strlen(s) == n && strspn(s, "01") == n;
-}
-
-static bool is_bits4(const char *s)
-{
-	return is_bits(s, 4);
-}
-
-static int number(const char *s, unsigned long long max, unsigned long long *out)
-{
-	char *end = NULL;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return errno != 0 || *end != '\0' || *out > max ? -EINVAL : 0;
-}
-
-/* "csgt <mode> <hex text | ->": printable text only, as +CSGT accepts. */
-static int csgt_line(struct cmd_radio_state *r, int mode, const char *hex)
-{
-	char text[CSGT_TEXT_MAX + 1];
-	int len = 0;
-
-	if (strcmp(hex, "-") != 0) {
-		len = hex_decode(hex, strlen(hex), (uint8_t *)text, CSGT_TEXT_MAX);
-		if (len <= 0)
-			return -EINVAL;
-	}
-	text[len] = '\0';
-	for (int i = 0; i < len; i++)
-		if (text[i] < 0x20 || text[i] > 0x7e || text[i] == '"')
-			return -EINVAL;
-	r->csgt_mode = mode;
-	memcpy(r->csgt_text, text, (size_t)len + 1);
-	return 0;
-}
-
-/* One record of the image into r (a scratch copy). */
-static int radio_line(void *ctx, char *line)
-{
-	struct cmd_radio_state *r = ctx;
-	char *save = NULL, *w[6] = { NULL };
-	unsigned long long v[3];
-	size_t n = 0;
-
-	for (char *t = strtok_r(line, " ", &save); t != NULL; t = strtok_r(NULL, " ", &save))
-		if (n < ARRAY_LEN(w))
-			w[n++] = t;
-		else
-			return -EINVAL;
-	if (n >= 1 && n <= 1 + PERSONA_RATS_MAX && strcmp(w[0], "rat") == 0) {
-		for (size_t i = 0; i < PERSONA_RATS_MAX; i++)
-			if (i + 1 >= n)
-				r->rat[i] = -1;
-			else if (number(w[i + 1], 31, &v[0]) < 0)
-				return -EINVAL;
-			else
-				r->rat[i] = (int)v[0];
-		return 0;
-	}
-	if (n == 4 && strcmp(w[0], "bands") == 0 && number(w[1], 1, &v[0]) == 0 &&
-	    number(w[2], ULLONG_MAX, &v[1]) == 0 && number(w[3], ULLONG_MAX, &v[2]) == 0) {
-		r->bands[v[0]][0] = v[1];
-		r->bands[v[0]][1] = v[2];
-		return 0;
-	}
-	if (n == 4 && strcmp(w[0], "cpsms") == 0 && number(w[1], 1, &v[0]) == 0 &&
-	    is_bits(w[2], 8) && is_bits(w[3], 8)) {
-		r->cpsms_mode = (int)v[0];
-		memcpy(r->cpsms_tau, w[2], 9);
-		memcpy(r->cpsms_active, w[3], 9);
-		return 0;
-	}
-	if (n == 3 && strcmp(w[0], "csgt") == 0 && number(w[1], 1, &v[0]) == 0)
-		return csgt_line(r, (int)v[0], w[2]);
-	if (n == 5 && strcmp(w[0], "edrx") == 0 && number(w[1], EDRX_ACTS - 1, &v[0]) == 0 &&
-	    number(w[2], 2, &v[1]) == 0 && is_bits4(w[3]) && is_bits4(w[4])) {
-		r->edrx[v[0]].mode = (int)v[1];
-		memcpy(r->edrx[v[0]].value, w[3], 5);
-		memcpy(r->edrx[v[0]].ptw, w[4], 5);
-		return 0;
-	}
-	return -EINVAL;
-}
-
-static int radio_parse(struct cmd_radio_state *r, const void *data, size_t len)
-{
-	struct cmd_radio_state tmp = *r;
-	int rc = image_parse(data, len, RADIO_MAGIC, radio_line, &tmp);
-
-	if (rc == 0)
-		*r = tmp;
-	return rc;
-}
-
-/* +CPSMS factory values (host-transcripts.md (b)): off, T3412 "01100000", T3324 "00000000". */
-static void cpsms_factory(struct cmd_radio_state *r)
-{
-	r->cpsms_mode = 0;
-	memcpy(r->cpsms_tau, "01100000", 9);
-	memcpy(r->cpsms_active, "00000000", 9);
-}
-
-int cmd_radio_image_roundtrip(const void *data, size_t len, struct buf *out)
-{
-	struct cmd_radio_state r = { .rat = { -1, -1, -1 } };
-	int rc;
-
-	cpsms_factory(&r);
-	rc = radio_parse(&r, data, len);
-
-	return rc < 0 ? rc : radio_format(&r, out);
-}
-
-/* Writes the section and commits (the module keeps these in its NVM at once). */
-static int radio_persist(struct modem *m)
-{
-	struct buf b;
-	int rc;
-
-	if (m->sec == NULL || m->sec->nvm == NULL)
-		return 0;
-	buf_init(&b, 4096);
-	rc = radio_format(m->radio, &b);
-	if (rc == 0)
-		rc = nvm_set(m->sec->nvm, "radio", b.data, b.len);
-	if (rc == 0)
-		rc = nvm_commit(m->sec->nvm);
-	buf_finish(&b);
-	if (rc < 0)
-		log_error("NVM not written: %s", strerror(-rc));
-	return rc;
-}
-
 static void radio_factory(struct modem *m)
 {
 	const struct persona *p = m->persona;
@@ -391,7 +202,7 @@ static void radio_factory(struct modem *m)
 		r->bands[i][1] = p->bands2_default;
 	}
 	memset(r->edrx, 0, sizeof(r->edrx));
-	cpsms_factory(r);
+	cmd_radio_cpsms_factory(r);
 }
 
 /* ---- +CEDRXS / +CEDRXRDP ---- */
@@ -451,7 +262,7 @@ static enum at_rc handle_cedrxs(struct at_req *req)
 		return cedrxs_read(req, m);
 	if (mode == 3) { /* disable and discard every setting */
 		memset(m->radio->edrx, 0, sizeof(m->radio->edrx));
-		radio_persist(m);
+		cmd_radio_persist(m);
 		return AT_RC_OK;
 	}
 	if (!at_arg_present(req, 1) || !(m->persona->edrx_acts & (1u << act)))
@@ -463,12 +274,12 @@ static enum at_rc handle_cedrxs(struct at_req *req)
 	}
 	if ((at_arg_present(req, 2) && cmd_arg_copy(req, 2, value, sizeof(value)) < 0) ||
 	    (at_arg_present(req, 3) && cmd_arg_copy(req, 3, ptw, sizeof(ptw)) < 0) ||
-	    !is_bits4(value) || !is_bits4(ptw))
+	    !cmd_radio_is_bits(value, 4) || !cmd_radio_is_bits(ptw, 4))
 		return cmd_fail(req, -EINVAL);
 	e->mode = (int)mode;
 	memcpy(e->value, value, 5);
 	memcpy(e->ptw, ptw, 5);
-	radio_persist(m);
+	cmd_radio_persist(m);
 	edrx_urc(m, (int)act);
 	return AT_RC_OK;
 }
@@ -545,7 +356,7 @@ static enum at_rc handle_urat(struct at_req *req)
 		rat[i] = (int)v;
 	}
 	memcpy(m->radio->rat, rat, sizeof(rat));
-	radio_persist(m);
+	cmd_radio_persist(m);
 	return AT_RC_OK;
 }
 
@@ -579,14 +390,14 @@ static enum at_rc handle_ubandmask(struct at_req *req)
 			continue;
 		if ((i == 1 && !p->bandmask_two) ||
 		    cmd_arg_copy(req, i + 1, mask, sizeof(mask)) < 0 ||
-		    number(mask, ULLONG_MAX, &v[i]) < 0)
+		    cmd_radio_number(mask, ULLONG_MAX, &v[i]) < 0)
 			return cmd_fail(req, -EINVAL);
 	}
 	if (v[0] == 0 && v[1] == 0)
 		return cmd_fail(req, -EINVAL); /* at least one band */
 	b[rat][0] = v[0];
 	b[rat][1] = v[1];
-	radio_persist(m);
+	cmd_radio_persist(m);
 	return AT_RC_OK;
 }
 
@@ -628,12 +439,12 @@ static enum at_rc handle_cpsms(struct at_req *req)
 		return AT_RC_OK;
 	}
 	if ((at_arg_present(req, 3) &&
-	     (cmd_arg_copy(req, 3, tau, sizeof(tau)) < 0 || !is_bits(tau, 8))) ||
+	     (cmd_arg_copy(req, 3, tau, sizeof(tau)) < 0 || !cmd_radio_is_bits(tau, 8))) ||
 	    (at_arg_present(req, 4) &&
-	     (cmd_arg_copy(req, 4, act, sizeof(act)) < 0 || !is_bits(act, 8))))
+	     (cmd_arg_copy(req, 4, act, sizeof(act)) < 0 || !cmd_radio_is_bits(act, 8))))
 		return cmd_fail(req, -EINVAL);
 	if (mode == 2) {
-		cpsms_factory(r);
+		cmd_radio_cpsms_factory(r);
 	} else {
 		r->cpsms_mode = (int)mode;
 		if (at_arg_present(req, 3))
@@ -641,7 +452,7 @@ static enum at_rc handle_cpsms(struct at_req *req)
 		if (at_arg_present(req, 4))
 			memcpy(r->cpsms_active, act, sizeof(act));
 	}
-	radio_persist(m);
+	cmd_radio_persist(m);
 	return AT_RC_OK;
 }
 
@@ -666,7 +477,7 @@ static enum at_rc handle_csgt(struct at_req *req)
 		memcpy(r->csgt_text, text, sizeof(text));
 	}
 	r->csgt_mode = (int)at_arg_int(req, 0);
-	radio_persist(m);
+	cmd_radio_persist(m);
 	return AT_RC_OK;
 }
 
@@ -756,7 +567,7 @@ static int radio_init(struct modem *m)
 	radio_factory(m);
 	if (m->sec != NULL && m->sec->nvm != NULL &&
 	    nvm_get(m->sec->nvm, "radio", &data, &len) == 0)
-		rc = radio_parse(m->radio, data, len);
+		rc = cmd_radio_parse(m->radio, data, len);
 	if (rc < 0)
 		log_error("NVM section \"radio\" is corrupt; refusing to start, file left as is");
 	else
