@@ -117,15 +117,16 @@ int netsim_counters(const struct netsim *n, int cid, struct netsim_counters *out
 int netsim_set_totals(struct netsim *n, int cid, uint64_t sent, uint64_t received);
 
 /*
- * The one serving cell (LTE Cat-M1, E-UTRA band 20), fixed. Every command that shows radio
- * values derives them from here: +CSQ, +CESQ, +CEREG/+CGREG/+CREG location, +COPS, +UCGED.
+ * The one serving cell (LTE Cat-M1, E-UTRA band 5: in every persona's bands), fixed. Every command
+ * that shows radio values derives them from here: +CSQ, +CESQ, +CEREG/+CGREG/+CREG location, +COPS,
+ * +UCGED.
  */
 struct netsim_cell {
 	const char *mcc, *mnc; /* "001", "01": PLMN 00101 */
 	unsigned tac;          /* 0x0001 */
 	uint32_t ci;           /* 28-bit E-UTRAN cell identity, 0x01A2D001 */
-	unsigned earfcn;       /* 6300: band 20 (800 MHz) */
-	unsigned band;         /* 20 */
+	unsigned earfcn;       /* 2525: band 5 (850 MHz), as in ubxlib's +UCGED example */
+	unsigned band;         /* 5 */
 	unsigned bw_mhz;       /* 10 MHz carrier (50 resource blocks) */
 	unsigned pci;          /* physical cell id 0..503 */
 	int act;               /* 27.007 <AcT>: 7 = E-UTRAN (Cat-M1) */

@@ -14,12 +14,33 @@
 #define UPSV_R4 ((1u << 0) | (1u << 4))
 
 /*
- * Factory band masks (bit n-1 = E-UTRA band n; mask2 bit n-65): the LTE-M bands of each
- * family's data sheet. Band 20 (the simulated cell) is in all of them.
+ * Factory band masks (bit n-1 = band n; mask2 bit n-65): the bands of each family's data
+ * sheet, the same for both of its +UBANDMASK RATs. Band 5 (the simulated cell) is in all.
  */
-#define BANDS_R5   185473183ull /* 1 2 3 4 5 8 12 13 18 19 20 25 26 28 */
-#define BANDS_R5_2 1048642ull   /* 66 71 85 */
-#define BANDS_R410 134748318ull /* 2 3 4 5 8 12 13 20 28 */
+#define BANDS_R5                                                                                   \
+	{                                                                                          \
+		{ 185473183ull, 1048642ull },                                                      \
+		{                                                                                  \
+			185473183ull, 1048642ull                                                   \
+		}                                                                                  \
+	}
+/* 1 2 3 4 5 8 12 13 18 19 20 25 26 28 / 66 71 85 */
+#define BANDS_R410                                                                                 \
+	{                                                                                          \
+		{ 134748318ull, 0 },                                                               \
+		{                                                                                  \
+			134748318ull, 0                                                            \
+		}                                                                                  \
+	}
+/* 2 3 4 5 8 12 13 20 28 */
+#define BANDS_LARA_R6                                                                              \
+	{                                                                                          \
+		{ 26ull, 0 },                                                                      \
+		{                                                                                  \
+			14362ull, 66ull                                                            \
+		}                                                                                  \
+	}
+/* rat 2 (3G): 2 4 5; rat 3 (LTE): 2 4 5 12 13 14 / 66 71 (LARA-R6001D) */
 /* +CEDRXS <AcT-type>: 4 E-UTRAN WB-S1 (Cat-M1, LTE), 5 E-UTRAN NB-S1 (NB-IoT). */
 #define EDRX_M1    (1u << 4)
 #define EDRX_M1_NB ((1u << 4) | (1u << 5))
@@ -33,7 +54,7 @@
 		.max_sockets = 7, .max_secure_sockets = 7, .tls_verify_default = 1,                \
 		.tls_min_default = 3, .ucged = PERSONA_UCGED_R5, .rats = 1u << 7, .rats_max = 1,   \
 		.rat_default = { 7, -1, -1 }, .rat_lte = 7, .has_bandmask = true,                  \
-		.bandmask_two = true, .bands1_default = BANDS_R5, .bands2_default = BANDS_R5_2,    \
+		.bandmask_two = true, .bandmask_rats = { 0, 1 }, .bands_default = BANDS_R5,        \
 		.edrx_acts = EDRX_M1, .ipr_autobaud = true, .edrx_read_all = true                  \
 	}
 
@@ -45,8 +66,8 @@
 		.max_sockets = 7, .max_secure_sockets = 4, .ucged = PERSONA_UCGED_R4,              \
 		.ucged_modes = (1u << 0) | (1u << 5), .rats = (1u << 7) | (1u << 8),               \
 		.rats_max = 2, .rat_default = { 7, 8, -1 }, .rat_lte = 7, .has_bandmask = true,    \
-		.bands1_default = BANDS_R410, .edrx_acts = EDRX_M1_NB, .edrx_off_bare = true,      \
-		.edrx_urc_volatile = true                                                          \
+		.bandmask_rats = { 0, 1 }, .bands_default = BANDS_R410, .edrx_acts = EDRX_M1_NB,   \
+		.edrx_off_bare = true, .edrx_urc_volatile = true                                   \
 	}
 
 #define SARA_R422(name)                                                                            \
@@ -58,7 +79,7 @@
 		.tls_verify_default = 1, .tls_min_default = 3, .ucged = PERSONA_UCGED_R422,        \
 		.ucged_modes = (1u << 0) | (1u << 2), .rats = (1u << 7) | (1u << 8) | (1u << 9),   \
 		.rats_max = 3, .rat_default = { 7, 8, 9 }, .rat_lte = 7, .has_bandmask = true,     \
-		.bandmask_two = true, .bands1_default = BANDS_R5, .bands2_default = BANDS_R5_2,    \
+		.bandmask_two = true, .bandmask_rats = { 0, 1 }, .bands_default = BANDS_R5,        \
 		.edrx_acts = EDRX_M1_NB, .edrx_urc_volatile = true                                 \
 	}
 
@@ -93,6 +114,11 @@ static const struct persona personas[] = {
 	  .rats_max = 3,
 	  .rat_default = { 3, 2, 0 },
 	  .rat_lte = 3,
+	  .has_bandmask = true,
+	  .bandmask_two = true,
+	  .bandmask_rats = { 2, 3 },
+	  .bandmask_cell = 1,
+	  .bands_default = BANDS_LARA_R6,
 	  .edrx_acts = EDRX_M1,
 	  .ipr_autobaud = true },
 };

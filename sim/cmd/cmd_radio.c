@@ -197,10 +197,7 @@ static void radio_factory(struct modem *m)
 	struct cmd_radio_state *r = m->radio;
 
 	memcpy(r->rat, p->rat_default, sizeof(r->rat));
-	for (int i = 0; i < 2; i++) {
-		r->bands[i][0] = p->bands1_default;
-		r->bands[i][1] = p->bands2_default;
-	}
+	memcpy(r->bands, p->bands_default, sizeof(r->bands));
 	memset(r->edrx, 0, sizeof(r->edrx));
 	cmd_radio_cpsms_factory(r);
 }
@@ -360,43 +357,59 @@ static enum at_rc handle_urat(struct at_req *req)
 	return AT_RC_OK;
 }
 
+/* Index of a +UBANDMASK <rat> in the persona's pair, or -1. */
+static int bandmask_index(const struct persona *p, long rat)
+{
+	for (int i = 0; i < 2; i++)
+		if (p->bandmask_rats[i] == rat)
+			return i;
+	return -1;
+}
+
+static enum at_rc ubandmask_read(struct at_req *req, const struct modem *m)
+{
+	const struct persona *p = m->persona;
+	unsigned long long(*b)[2] = m->radio->bands;
+	const int *rat = p->bandmask_rats;
+
+	if (p->bandmask_two)
+		cmd_reply(req, "+UBANDMASK", "%d,%llu,%llu,%d,%llu,%llu", rat[0], b[0][0], b[0][1],
+			  rat[1], b[1][0], b[1][1]);
+	else
+		cmd_reply(req, "+UBANDMASK", "%d,%llu,%d,%llu", rat[0], b[0][0], rat[1], b[1][0]);
+	return AT_RC_OK;
+}
+
+/*
+ * +UBANDMASK=<rat>,<mask1>[,<mask2>]: ubxlib always sends both masks; a persona without bands
+ * above 64 (SARA-R410M) takes a zero <mask2> only.
+ */
 static enum at_rc handle_ubandmask(struct at_req *req)
 {
 	struct modem *m = at_req_ctx(req);
 	const struct persona *p = m->persona;
-	unsigned long long(*b)[2] = m->radio->bands, v[2] = { 0, 0 };
+	unsigned long long v[2] = { 0, 0 };
 	char mask[24];
-	long rat;
+	int i = bandmask_index(p, at_arg_int(req, 0));
 
 	if (!p->has_bandmask)
 		return cmd_fail(req, -EOPNOTSUPP);
-	if (at_req_op(req) == AT_OP_READ) {
-		if (p->bandmask_two)
-			cmd_reply(req, "+UBANDMASK", "0,%llu,%llu,1,%llu,%llu", b[0][0], b[0][1],
-				  b[1][0], b[1][1]);
-		else
-			cmd_reply(req, "+UBANDMASK", "0,%llu,1,%llu", b[0][0], b[1][0]);
-		return AT_RC_OK;
-	}
+	if (at_req_op(req) == AT_OP_READ)
+		return ubandmask_read(req, m);
 	if (at_req_op(req) == AT_OP_TEST) {
-		cmd_reply(req, "+UBANDMASK",
-			  p->bandmask_two ? "(0,1),(0-%llu),(0-%llu)" : "(0,1),(0-%llu)",
-			  ULLONG_MAX, ULLONG_MAX);
+		cmd_reply(req, "+UBANDMASK", "(%d,%d),(0-%llu),(0-%llu)", p->bandmask_rats[0],
+			  p->bandmask_rats[1], ULLONG_MAX, p->bandmask_two ? ULLONG_MAX : 0);
 		return AT_RC_OK;
 	}
-	rat = at_arg_int(req, 0);
-	for (size_t i = 0; i < 2; i++) {
-		if (!at_arg_present(req, i + 1))
-			continue;
-		if ((i == 1 && !p->bandmask_two) ||
-		    cmd_arg_copy(req, i + 1, mask, sizeof(mask)) < 0 ||
-		    cmd_radio_number(mask, ULLONG_MAX, &v[i]) < 0)
+	for (size_t k = 0; k < 2; k++)
+		if (at_arg_present(req, k + 1) &&
+		    (cmd_arg_copy(req, k + 1, mask, sizeof(mask)) < 0 ||
+		     cmd_radio_number(mask, ULLONG_MAX, &v[k]) < 0))
 			return cmd_fail(req, -EINVAL);
-	}
-	if (v[0] == 0 && v[1] == 0)
-		return cmd_fail(req, -EINVAL); /* at least one band */
-	b[rat][0] = v[0];
-	b[rat][1] = v[1];
+	if (i < 0 || (v[0] == 0 && v[1] == 0) || (v[1] != 0 && !p->bandmask_two))
+		return cmd_fail(req, -EINVAL); /* unknown RAT, no band, bands the module lacks */
+	m->radio->bands[i][0] = v[0];
+	m->radio->bands[i][1] = v[1];
 	cmd_radio_persist(m);
 	return AT_RC_OK;
 }
@@ -406,6 +419,7 @@ static void radio_boot(struct modem *m)
 {
 	struct cmd_radio_state *r = m->radio;
 	const struct netsim_cell *c = netsim_cell(m->net);
+	int cell = m->persona->bandmask_cell;
 	bool lte = false, band;
 
 	for (int a = 0; a < EDRX_ACTS && m->persona->edrx_urc_volatile; a++)
@@ -416,8 +430,8 @@ static void radio_boot(struct modem *m)
 	for (int i = 0; i < PERSONA_RATS_MAX && r->rat[i] >= 0; i++)
 		lte = lte || r->rat[i] == m->persona->rat_lte;
 	band = !m->persona->has_bandmask || c->band > 128 ||
-	       (c->band <= 64 ? (r->bands[0][0] >> (c->band - 1)) & 1
-			      : (r->bands[0][1] >> (c->band - 65)) & 1);
+	       (c->band <= 64 ? (r->bands[cell][0] >> (c->band - 1)) & 1
+			      : (r->bands[cell][1] >> (c->band - 65)) & 1);
 	netsim_set_usable(m->net, lte && band);
 	if (!(lte && band))
 		log_info("+URAT/+UBANDMASK exclude the simulated cell: no service");
@@ -517,7 +531,7 @@ static const struct at_param urat_params[] = {
 	{ "ThirdAcT", AT_P_INT, AT_PF_OPTIONAL, 0, 31, 0, NULL },
 };
 static const struct at_param ubandmask_params[] = {
-	{ "rat", AT_P_INT, 0, 0, 1, 0, NULL },
+	{ "rat", AT_P_INT, 0, 0, 3, 0, NULL },
 	{ "bandmask1", AT_P_ANY, 0, 0, 0, 0, NULL },
 	{ "bandmask2", AT_P_ANY, AT_PF_OPTIONAL, 0, 0, 0, NULL },
 };

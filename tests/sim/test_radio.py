@@ -84,7 +84,7 @@ def check_ucged(sim, tap, model, form, set_value, refused):
     good, (earfcn, pci, rsrp, rsrq, tac, ci) = parse_ucged(form, got)
     tap.point(good, '%s: +UCGED lines parse as ubxlib reads them' % model, repr(got))
     n_rsrp, n_rsrq_index, n_tac, n_ci = network_view(sim)
-    tap.point(earfcn == 6300 and 0 <= pci <= 503,
+    tap.point(earfcn == 2525 and 0 <= pci <= 503,
               '%s: EARFCN %d, PCI %d' % (model, earfcn, pci), repr(got))
     tap.point(rsrp == n_rsrp and rsrp < 0,
               '%s: RSRP %d dBm agrees with +CESQ (%d)' % (model, rsrp, n_rsrp), repr(got))
@@ -176,14 +176,15 @@ def restart(exe, args, sim):
     return sim
 
 
-# A radio configuration without the simulated cell (LTE band 20): command, its read, the
+# A radio configuration without the simulated cell (LTE band 5): command, its read, the
 # fields read back, the command restoring the factory value.
 NO_CELL = {
     'r5': ('AT+UBANDMASK=0,1', 'AT+UBANDMASK?', ['0', '1', '0', '1', '185473183', '1048642'],
            'AT+UBANDMASK=0,185473183,1048642'),
     'r422': ('AT+URAT=9', 'AT+URAT?', ['9'], 'AT+URAT=7,8,9'),
     'r4': ('AT+URAT=8', 'AT+URAT?', ['8'], 'AT+URAT=7,8'),
-    'lara': ('AT+URAT=2,0', 'AT+URAT?', ['2', '0'], 'AT+URAT=3,2,0'),
+    'lara': ('AT+UBANDMASK=3,1,0', 'AT+UBANDMASK?', ['2', '26', '0', '3', '1', '0'],
+             'AT+UBANDMASK=3,14362,66'),
 }
 
 
@@ -295,25 +296,26 @@ def check_edrx(sim, tap, model, form):
 
 
 def check_bandmask(sim, tap, model, form):
-    """+UBANDMASK per persona: none on LARA-R6, one mask per RAT on SARA-R410M."""
-    if form == 'lara':
-        got = command(sim, 'AT+UBANDMASK?')
-        tap.point(got == ['+CME ERROR: operation not supported'],
-                  '%s: no +UBANDMASK' % model, repr(got))
-        return
-    if form == 'r4':
-        got = command(sim, 'AT+UBANDMASK=1,524288,1')
-        tap.point(got == ['+CME ERROR: incorrect parameters'],
-                  '%s: +UBANDMASK with a second mask refused' % model, repr(got))
-    got = command(sim, 'AT+UBANDMASK=1,0')
+    """+UBANDMASK per persona in the forms ubxlib's u_cell_cfg.c writes (always two masks) and
+    reads: RATs 0/1 (Cat-M1/NB-IoT), LARA-R6 2/3 (2G-3G/LTE); one mask per RAT on SARA-R410M."""
+    rats = (2, 3) if form == 'lara' else (0, 1)
+    got = command(sim, 'AT+UBANDMASK=%d,0,0' % rats[1])
     tap.point(got == ['+CME ERROR: incorrect parameters'],
               '%s: an empty band mask is refused' % model, repr(got))
-    got = command(sim, 'AT+UBANDMASK=1,524288')
+    got = command(sim, 'AT+UBANDMASK=%d,16,0' % (1 if form == 'lara' else 2))
+    tap.point(got == ['+CME ERROR: incorrect parameters'],
+              '%s: a RAT the module lacks is refused' % model, repr(got))
+    if form == 'r4':
+        got = command(sim, 'AT+UBANDMASK=1,16,1')
+        tap.point(got == ['+CME ERROR: incorrect parameters'],
+                  '%s: bands above 64 are refused' % model, repr(got))
+    got = command(sim, 'AT+UBANDMASK=%d,16,0' % rats[1])
     got2 = command(sim, 'AT+UBANDMASK?')
     f = fields(got2[0]) if got2 else []
-    n = 3 if form != 'r4' else 2
-    tap.point(got == ['OK'] and len(f) == 2 * n and f[n] == '1' and f[n + 1] == '524288',
-              '%s: AT+UBANDMASK=1,524288 read back' % model, repr(got2))
+    n = 2 if form == 'r4' else 3
+    tap.point(got == ['OK'] and len(f) == 2 * n and f[0] == str(rats[0]) and
+              f[n] == str(rats[1]) and f[n + 1] == '16',
+              '%s: AT+UBANDMASK=%d,16,0 read back' % (model, rats[1]), repr(got2))
 
 
 def check_amp_v(sim, tap, model):
