@@ -55,7 +55,7 @@ struct persona {
 	bool bandmask_two;    /* read shows <mask1>,<mask2> per RAT (bands 65..128), else <mask1> */
 	int bandmask_rats[2]; /* its <rat>s: 0 Cat-M1, 1 NB-IoT; LARA-R6 2 (2G/3G), 3 (LTE) */
 	int bandmask_cell;    /* index in bandmask_rats of the simulated cell's RAT */
-	unsigned long long bands_default[2][2]; /* factory masks [rat index][mask 1, mask 2] */
+	const unsigned long long (*bands_default)[2]; /* factory masks [rat index][mask 1, 2] */
 	unsigned edrx_acts; /* bit n: +CEDRXS <AcT-type> n (4 Cat-M1, 5 NB-IoT) */
 	bool ipr_autobaud;  /* AT+IPR=0 accepted */
 	/* +CEDRXS? (ubxlib u_cell_pwr.c): a line per AcT even when off (SARA-R5); a bare

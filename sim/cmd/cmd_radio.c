@@ -197,7 +197,8 @@ static void radio_factory(struct modem *m)
 	struct cmd_radio_state *r = m->radio;
 
 	memcpy(r->rat, p->rat_default, sizeof(r->rat));
-	memcpy(r->bands, p->bands_default, sizeof(r->bands));
+	if (p->bands_default != NULL)
+		memcpy(r->bands, p->bands_default, sizeof(r->bands));
 	memset(r->edrx, 0, sizeof(r->edrx));
 	cmd_radio_cpsms_factory(r);
 }

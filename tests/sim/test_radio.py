@@ -318,6 +318,29 @@ def check_bandmask(sim, tap, model, form):
               '%s: AT+UBANDMASK=%d,16,0 read back' % (model, rats[1]), repr(got2))
 
 
+def check_urat(sim, tap, model, form):
+    """+URAT values, count and ordering per persona (ubxlib u_cell_cfg.c numbering)."""
+    test, good, dup, many, alien = {
+        'r5': ('(7)', '7', '7,7', '7,7', '8'),  # SARA-R510M8S is 00B: LTE-M only
+        'r422': ('(7,8,9),(7,8,9),(7,8,9)', '9,7', '8,8', '7,8,9,7', '3'),
+        'r4': ('(7,8),(7,8)', '8,7', '7,7', '7,8,7', '9'),
+        'lara': ('(0,2,3),(0,2,3),(0,2,3)', '3,0', '3,3', '3,2,0,3', '7'),
+    }[form]
+    got = command(sim, 'AT+URAT=?')
+    tap.point(got is not None and re.fullmatch(r'\+URAT: ?' + re.escape(test), got[0]),
+              '%s: AT+URAT=? is %s' % (model, test), repr(got))
+    for bad, why in ((dup, 'a RAT twice'), (many, 'too many RATs'), (alien, 'another RAT')):
+        got = command(sim, 'AT+URAT=' + bad)
+        tap.point(got == ['+CME ERROR: incorrect parameters'],
+                  '%s: AT+URAT=%s refused (%s)' % (model, bad, why), repr(got))
+    old = command(sim, 'AT+URAT?')
+    got = command(sim, 'AT+URAT=' + good)
+    got2 = command(sim, 'AT+URAT?')
+    tap.point(got == ['OK'] and got2 is not None and fields(got2[0]) == good.split(','),
+              '%s: AT+URAT=%s read back in that order' % (model, good), repr(got2))
+    command(sim, 'AT+URAT=' + ','.join(fields(old[0])))
+
+
 def check_amp_v(sim, tap, model):
     """AT&V shows the active profile: what ATE0, AT&K0 and AT+IPR set."""
     command(sim, 'AT&K0')
@@ -379,6 +402,7 @@ def run_family(exe, tap, model, form, set_value, refused):
         check_amp_v(sim, tap, model)
         check_edrx(sim, tap, model, form)
         check_bandmask(sim, tap, model, form)
+        check_urat(sim, tap, model, form)
         check_greeting_reboot(sim, tap, model)
     finally:
         rc = sim.close()
