@@ -337,8 +337,7 @@ int netsim_set_totals(struct netsim *n, int cid, uint64_t sent, uint64_t receive
 {
 	if (cid < 1 || cid > NETSIM_CID_MAX)
 		return -EINVAL;
-	n->pdp[cid].cnt.total_sent = sent;
-	n->pdp[cid].cnt.total_recv = received;
+	n->pdp[cid].cnt = (struct netsim_counters){ .total_sent = sent, .total_recv = received };
 	return 0;
 }
 

@@ -103,7 +103,8 @@ int netsim_pdp_addr(const struct netsim *n, int cid, char *out, size_t cap);
  * last traffic the network releases it (NETSIM_EV_RRC 0). Losing service releases it at once.
  * Traffic is counted on the lowest active context (the default bearer, cid 1 after attach);
  * with no active context it is ignored. Session counters restart when a context is
- * activated; totals run until netsim_set_totals() (they survive netsim_reset()).
+ * activated or netsim_set_totals(); totals run until netsim_set_totals() (they survive
+ * netsim_reset()).
  */
 struct netsim_counters {
 	uint64_t sess_sent, sess_recv, total_sent, total_recv;
@@ -113,7 +114,10 @@ void netsim_traffic(struct netsim *n, size_t sent, size_t received);
 bool netsim_rrc_connected(const struct netsim *n);
 /* Counters of cid 1..8 into out. Returns 0 or -EINVAL. */
 int netsim_counters(const struct netsim *n, int cid, struct netsim_counters *out);
-/* Sets the totals of cid (+UGCNTSET). Returns 0 or -EINVAL. */
+/*
+ * +UGCNTSET: sets the totals of cid and restarts its session counters at 0 (ubxlib resets its
+ * "bytes since the connection was made" with AT+UGCNTSET=<cid>,0,0). Returns 0 or -EINVAL.
+ */
 int netsim_set_totals(struct netsim *n, int cid, uint64_t sent, uint64_t received);
 
 /*

@@ -158,11 +158,22 @@ def check_cscon_counters(exe, tap, model):
         line = wait_for(sim, r'\+CSCON: ?0')
         tap.point(line is not None, '%s: +CSCON: 0 when the socket goes quiet' % model,
                   repr(sim.rx))
+        peer.settimeout(5.0)
+        _, addr = peer.recvfrom(64)
+        peer.sendto(b'pong', addr)  # the network side answers while RRC is idle
+        line = wait_for(sim, r'\+CSCON: ?1')
+        tap.point(line is not None, '%s: +CSCON: 1 when data arrives' % model, repr(sim.rx))
+        got = command(sim, 'AT+UGCNTRD')
+        f = [fields(x) for x in got or [] if x.startswith('+UGCNTRD')][:1] or [[]]
+        f = f[0]
+        tap.point(len(f) == 5 and int(f[2]) == 4 and int(f[4]) == 4,
+                  '%s: +UGCNTRD counts the 4 bytes received' % model, repr(got))
         got = command(sim, 'AT+UGCNTSET=1,0,0')
         got2 = command(sim, 'AT+UGCNTRD')
         f = fields(got2[0]) if got2 else []
-        tap.point(got == ['OK'] and len(f) == 5 and f[3] == '0' and f[4] == '0',
-                  '%s: +UGCNTSET=1,0,0 resets the totals' % model, repr(got2))
+        tap.point(got == ['OK'] and f == ['1', '0', '0', '0', '0'],
+                  '%s: +UGCNTSET=1,0,0 resets session and totals (ubxlib reset)' % model,
+                  repr(got2))
     finally:
         sim.close()
         peer.close()
