@@ -203,6 +203,21 @@ static void radio_factory(struct modem *m)
 	cmd_radio_cpsms_factory(r);
 }
 
+/*
+ * Keeps a change the module stores in its NVM: written at once. When the NVM cannot be
+ * written the change is undone and the host gets the error, so nothing is half kept.
+ */
+static enum at_rc radio_keep(struct at_req *req, struct modem *m,
+			     const struct cmd_radio_state *before)
+{
+	int rc = cmd_radio_persist(m);
+
+	if (rc == 0)
+		return AT_RC_OK;
+	*m->radio = *before;
+	return cmd_fail(req, rc);
+}
+
 /* ---- +CEDRXS / +CEDRXRDP ---- */
 
 /* The requested value of an AcT ("0010", PTW "0011" until set: the factory values). */
@@ -254,14 +269,14 @@ static enum at_rc handle_cedrxs(struct at_req *req)
 	struct modem *m = at_req_ctx(req);
 	long mode = at_arg_int(req, 0), act = at_arg_int(req, 1);
 	char value[8] = "0010", ptw[8] = "0011";
+	struct cmd_radio_state before = *m->radio;
 	struct edrx *e;
 
 	if (at_req_op(req) == AT_OP_READ)
 		return cedrxs_read(req, m);
 	if (mode == 3) { /* disable and discard every setting */
 		memset(m->radio->edrx, 0, sizeof(m->radio->edrx));
-		cmd_radio_persist(m);
-		return AT_RC_OK;
+		return radio_keep(req, m, &before);
 	}
 	if (!at_arg_present(req, 1) || !(m->persona->edrx_acts & (1u << act)))
 		return cmd_fail(req, -EINVAL);
@@ -277,7 +292,8 @@ static enum at_rc handle_cedrxs(struct at_req *req)
 	e->mode = (int)mode;
 	memcpy(e->value, value, 5);
 	memcpy(e->ptw, ptw, 5);
-	cmd_radio_persist(m);
+	if (radio_keep(req, m, &before) != AT_RC_OK)
+		return AT_RC_CME;
 	edrx_urc(m, (int)act);
 	return AT_RC_OK;
 }
@@ -326,6 +342,7 @@ static enum at_rc handle_urat(struct at_req *req)
 	int rat[PERSONA_RATS_MAX] = { -1, -1, -1 };
 	size_t n = at_arg_count(req);
 	char list[64], text[32] = "";
+	struct cmd_radio_state before = *m->radio;
 
 	if (at_req_op(req) == AT_OP_TEST) {
 		mode_list(p->rats, list, sizeof(list));
@@ -354,8 +371,7 @@ static enum at_rc handle_urat(struct at_req *req)
 		rat[i] = (int)v;
 	}
 	memcpy(m->radio->rat, rat, sizeof(rat));
-	cmd_radio_persist(m);
-	return AT_RC_OK;
+	return radio_keep(req, m, &before);
 }
 
 /* Index of a +UBANDMASK <rat> in the persona's pair, or -1. */
@@ -392,6 +408,7 @@ static enum at_rc handle_ubandmask(struct at_req *req)
 	unsigned long long v[2] = { 0, 0 };
 	char mask[24];
 	int i = bandmask_index(p, at_arg_int(req, 0));
+	struct cmd_radio_state before = *m->radio;
 
 	if (!p->has_bandmask)
 		return cmd_fail(req, -EOPNOTSUPP);
@@ -411,8 +428,7 @@ static enum at_rc handle_ubandmask(struct at_req *req)
 		return cmd_fail(req, -EINVAL); /* unknown RAT, no band, bands the module lacks */
 	m->radio->bands[i][0] = v[0];
 	m->radio->bands[i][1] = v[1];
-	cmd_radio_persist(m);
-	return AT_RC_OK;
+	return radio_keep(req, m, &before);
 }
 
 /* At boot: +URAT and +UBANDMASK as set become the ones in use; is the cell usable with them? */
@@ -447,6 +463,7 @@ static enum at_rc handle_cpsms(struct at_req *req)
 	struct cmd_radio_state *r = m->radio;
 	char tau[sizeof(r->cpsms_tau)], act[sizeof(r->cpsms_active)];
 	long mode = at_arg_int(req, 0);
+	struct cmd_radio_state before = *r;
 
 	if (at_req_op(req) == AT_OP_READ) {
 		cmd_reply(req, "+CPSMS", "%d,,,\"%s\",\"%s\"", r->cpsms_mode, r->cpsms_tau,
@@ -467,8 +484,7 @@ static enum at_rc handle_cpsms(struct at_req *req)
 		if (at_arg_present(req, 4))
 			memcpy(r->cpsms_active, act, sizeof(act));
 	}
-	cmd_radio_persist(m);
-	return AT_RC_OK;
+	return radio_keep(req, m, &before);
 }
 
 /* ---- +CSGT ---- */
@@ -478,6 +494,7 @@ static enum at_rc handle_csgt(struct at_req *req)
 	struct modem *m = at_req_ctx(req);
 	struct cmd_radio_state *r = m->radio;
 	char text[CSGT_TEXT_MAX + 1];
+	struct cmd_radio_state before = *r;
 
 	if (at_req_op(req) == AT_OP_READ) {
 		cmd_reply(req, "+CSGT", "\"%s\",%d", r->csgt_text, r->csgt_mode);
@@ -492,8 +509,7 @@ static enum at_rc handle_csgt(struct at_req *req)
 		memcpy(r->csgt_text, text, sizeof(text));
 	}
 	r->csgt_mode = (int)at_arg_int(req, 0);
-	cmd_radio_persist(m);
-	return AT_RC_OK;
+	return radio_keep(req, m, &before);
 }
 
 /* ---- table and hooks ---- */

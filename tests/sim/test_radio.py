@@ -12,6 +12,7 @@ Usage: test_radio.py SIM_EXE [r5|r422|r4|lara]
 """
 import os
 import re
+import resource
 import shutil
 import socket
 import sys
@@ -226,6 +227,18 @@ def check_nvm(exe, tap, model, act, form):
                   '%s: +CPSMS with a 7-bit timer is refused' % model, repr(got))
         got = command(sim, 'AT+CPSMS=1,,,"00000110","00000001"')
         tap.point(got == ['OK'], '%s: AT+CPSMS=1 with both timers' % model, repr(got))
+        # a full disk (RLIMIT_FSIZE, as tests/sec/nvm_full.py): the change is refused and undone
+        resource.prlimit(sim.proc.pid, resource.RLIMIT_FSIZE, (1, resource.RLIM_INFINITY))
+        got = command(sim, 'AT+CSGT=1,"lost"')
+        got2 = command(sim, 'AT+CEDRXS=0,%d' % act)
+        resource.prlimit(sim.proc.pid, resource.RLIMIT_FSIZE,
+                         (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        tap.point(got == ['+CME ERROR: memory full'] and got2 == got,
+                  '%s: NVM not writable: +CSGT/+CEDRXS answer memory full' % model,
+                  repr((got, got2)))
+        got = command(sim, 'AT+CSGT?')
+        tap.point(got is not None and re.fullmatch(r'\+CSGT: ?"ukms ready",1', got[0]),
+                  '%s: the refused +CSGT left the greeting as it was' % model, repr(got))
         tap.point(wait_registered(sim), '%s: registered' % model, '')
         got = command(sim, bad)
         tap.point(got == ['OK'], '%s: %s' % (model, bad), repr(got))
