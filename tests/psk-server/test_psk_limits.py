@@ -123,6 +123,20 @@ def test_negative_cache(t, exe, mock):
         t.ok(srv.wait_log(r"negative cache"), "the repeats were answered by the negative cache")
     finally:
         srv.stop()
+    # Bounded in time: after --neg-cache-ttl the API is asked again (a device may have been
+    # registered meanwhile).
+    srv = start_server(exe, mock.url, "--neg-cache-ttl", "1")
+    try:
+        before = getpsk_calls(mock, ID_404)
+        s_client(srv.port, ID_404, OK_PSK, timeout=5)
+
+        def handshake_then_count():
+            s_client(srv.port, ID_404, OK_PSK, timeout=5)
+            return getpsk_calls(mock, ID_404) - before >= 2
+        asked_again = wait_for(handshake_then_count, timeout=15)
+        t.ok(asked_again, "after --neg-cache-ttl 1 the unknown identity is asked again")
+    finally:
+        srv.stop()
 
 
 def read_records(s, until_type, deadline):
