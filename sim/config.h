@@ -40,7 +40,9 @@ struct modem_config {
 	int unsealed_cme;       /* --unsealed-cme: +CME code of +USECPSK/+USECDEVCERT unsealed */
 	long sec_busy_ms;       /* --sec-busy-ms: RoT commands busy after boot, or -1 (persona) */
 	uint32_t rrc_idle_ms;   /* --rrc-idle-ms: RRC released after this long without traffic */
-#define CONFIG_FAULTS_MAX 32    /* --fault given at most this often */
+	const char *faults[CONFIG_FAULTS_MAX]; /* --fault NAME[:k=v,...], checked (sim/fault.h) */
+	size_t n_faults;
+	uint64_t seed; /* --seed N: the fault PRNG's seed (default 0) */
 };
 
 enum config_result {
