@@ -45,6 +45,9 @@ struct cmd_sock_state;
 #define MODEM_UDCONF_MAX   16
 #define MODEM_REBOOT_MS    300 /* silent time of a CFUN=15/16 reset */
 
+/* +UMNOPROF until a host sets one (then kept in the NVM, 0 included) */
+#define MODEM_MNOPROF_FACTORY 100
+
 enum modem_reg_cmd { MODEM_CREG = 0, MODEM_CGREG, MODEM_CEREG, MODEM_REG_CMDS };
 
 /* Settings reset by ATZ/AT&F (the engine's own E/V/Q/CMEE are reset by the engine). */
@@ -72,6 +75,7 @@ struct modem_settings {
 	} udconf[MODEM_UDCONF_MAX];
 	size_t n_udconf;
 	long clock_offset_s; /* +CCLK set: offset from the host clock */
+	int clock_tz_q;      /* +CCLK set: time zone in quarter hours, shown on read */
 };
 
 struct modem_pdp {

@@ -5,6 +5,7 @@
 #include "cmd.h"
 
 const struct at_cme_text cmd_cme_texts[] = {
+	{ 533, "missing or unknown APN" }, /* 3GPP 27.007 9.2.3, ESM cause #27 */
 	{ 1912, "FFS file not found" },
 	{ 1950, "SEC busy" },
 };
@@ -37,7 +38,8 @@ int cmd_cme_from_errno(int err)
 		{ -ETIMEDOUT, AT_CME_NETWORK_TIMEOUT },
 		{ -EBUSY, 1950 },
 		{ -ENXIO, AT_CME_SIM_NOT_INSERTED },
-		{ -ENODATA, 1912 }, /* module file system: FFS file not found */
+		{ -ENODATA, 1912 },     /* module file system: FFS file not found */
+		{ -EDESTADDRREQ, 533 }, /* netsim: APN not served (ESM cause 27) */
 		/* sockets (cmd_socket.c): the cause is in +USOER, the log says why in words */
 		{ -ECONNREFUSED, AT_CME_OPERATION_NOT_ALLOWED },
 		{ -ECONNRESET, AT_CME_OPERATION_NOT_ALLOWED },

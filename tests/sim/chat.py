@@ -155,6 +155,44 @@ class Sim:
         return self.proc.returncode
 
 
+FINAL = re.compile(r'OK|ERROR|\+CME ERROR: ?.+')
+
+
+def read_line(sim, until):
+    """Next non-empty line (str, without CR/LF), or None at `until` (monotonic)."""
+    while True:
+        while b'\n' in sim.rx:
+            line, sim.rx = sim.rx.split(b'\n', 1)
+            line = line.strip(b'\r')
+            if line:
+                return line.decode(errors='replace')
+        if not sim._fill(until):
+            return None
+
+
+def command(sim, cmd, deadline_s=3.0):
+    """Sends cmd + CR; returns its lines up to and including the final result (None on timeout)."""
+    sim.send(cmd.encode() + b'\r')
+    until = time.monotonic() + deadline_s
+    lines = []
+    while True:
+        line = read_line(sim, until)
+        if line is None:
+            return None
+        lines.append(line)
+        if FINAL.fullmatch(line):
+            return lines
+
+
+def wait_for(sim, regex, deadline_s=3.0):
+    """The first line matching regex (lines before it are dropped), or None at the deadline."""
+    until = time.monotonic() + deadline_s
+    while True:
+        line = read_line(sim, until)
+        if line is None or re.fullmatch(regex, line):
+            return line
+
+
 class Tap:
     def __init__(self):
         self.n = 0
