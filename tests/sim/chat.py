@@ -170,9 +170,8 @@ def read_line(sim, until):
             return None
 
 
-def command(sim, cmd, deadline_s=3.0):
-    """Sends cmd + CR; returns its lines up to and including the final result (None on timeout)."""
-    sim.send(cmd.encode() + b'\r')
+def read_answer(sim, deadline_s=3.0):
+    """Lines up to and including the final result (None on timeout)."""
     until = time.monotonic() + deadline_s
     lines = []
     while True:
@@ -182,6 +181,25 @@ def command(sim, cmd, deadline_s=3.0):
         lines.append(line)
         if FINAL.fullmatch(line):
             return lines
+
+
+def command(sim, cmd, deadline_s=3.0):
+    """Sends cmd + CR; returns its lines up to and including the final result (None on timeout)."""
+    sim.send(cmd.encode() + b'\r')
+    return read_answer(sim, deadline_s)
+
+
+def prompt_send(sim, cmd, data, prompt=b'>', deadline_s=3.0):
+    """Sends cmd + CR, waits for the prompt, sends data; returns the answer lines (None)."""
+    sim.send(cmd.encode() + b'\r')
+    until = time.monotonic() + deadline_s
+    while prompt not in sim.rx and sim._fill(until):
+        pass
+    if prompt not in sim.rx:
+        return None
+    sim.rx = sim.rx[sim.rx.index(prompt) + 1:]
+    sim.send(data)
+    return read_answer(sim, deadline_s)
 
 
 def wait_for(sim, regex, deadline_s=3.0):

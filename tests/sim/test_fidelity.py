@@ -26,7 +26,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chat import Sim, Tap, command, read_line, wait_for  # noqa: E402
+from chat import Sim, Tap, command, prompt_send, read_line, wait_for  # noqa: E402
 
 MNO_VALUES = (0, 1, 2, 3, 19, 90, 100, 201, 0)
 
@@ -118,23 +118,7 @@ def openssl(*args, cwd):
 
 def import_item(sim, op_type, name, data):
     """AT+USECMNG=0,<type>,"<name>",<len> -> '>' -> bytes; returns the answer lines."""
-    sim.send(b'AT+USECMNG=0,%d,"%s",%d\r' % (op_type, name.encode(), len(data)))
-    until = time.monotonic() + 3
-    while b'>' not in sim.rx and sim._fill(until):
-        pass
-    if b'>' not in sim.rx:
-        return None
-    sim.rx = b''
-    sim.send(data)
-    until = time.monotonic() + 3
-    lines = []
-    while True:
-        line = read_line(sim, until)
-        if line is None:
-            return None
-        lines.append(line)
-        if line == 'OK' or 'ERROR' in line:
-            return lines
+    return prompt_send(sim, 'AT+USECMNG=0,%d,"%s",%d' % (op_type, name, len(data)), data)
 
 
 def test_usecmng(tap, sim):
