@@ -30,6 +30,7 @@ enum opt_id {
 	OPT_UNSEALED_CME,
 	OPT_SEC_BUSY,
 	OPT_APN,
+	OPT_RRC_IDLE,
 };
 
 static const struct option long_opts[] = {
@@ -48,6 +49,7 @@ static const struct option long_opts[] = {
 	{ "unsealed-cme", required_argument, NULL, OPT_UNSEALED_CME },
 	{ "sec-busy-ms", required_argument, NULL, OPT_SEC_BUSY },
 	{ "apn", required_argument, NULL, OPT_APN },
+	{ "rrc-idle-ms", required_argument, NULL, OPT_RRC_IDLE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -77,6 +79,8 @@ void config_usage(FILE *out)
 		"      --apn LIST         APNs the simulated network serves, comma-separated\n"
 		"                         (default " NETSIM_APNS_DEFAULT
 		"; an empty APN always works)\n"
+		"      --rrc-idle-ms N    RRC released after N ms without traffic, 1..3600000\n"
+		"                         (default 10000; +CSCON)\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          version\n\n"
 		"Models:");
@@ -111,13 +115,15 @@ static int apply_number(struct modem_config *cfg, int opt, const char *arg, char
 		{ OPT_SEAL_DELAY, "--seal-delay-ms", CONFIG_SEAL_DELAY_MAX },
 		{ OPT_UNSEALED_CME, "--unsealed-cme", CONFIG_UNSEALED_CME_MAX },
 		{ OPT_SEC_BUSY, "--sec-busy-ms", CONFIG_SEC_BUSY_MAX },
+		{ OPT_RRC_IDLE, "--rrc-idle-ms", CONFIG_RRC_IDLE_MAX },
 	};
 	uint32_t v;
 
 	for (size_t i = 0; i < ARRAY_LEN(numbers); i++) {
 		if (numbers[i].opt != opt)
 			continue;
-		if (parse_u32(arg, &v) < 0 || v > numbers[i].max) {
+		if (parse_u32(arg, &v) < 0 || v > numbers[i].max ||
+		    (opt == OPT_RRC_IDLE && v == 0)) {
 			snprintf(err, errlen, "bad %s '%s' (expected 0..%u)", numbers[i].name, arg,
 				 (unsigned)numbers[i].max);
 			return -EINVAL;
@@ -128,6 +134,8 @@ static int apply_number(struct modem_config *cfg, int opt, const char *arg, char
 			cfg->seal_delay_ms = v;
 		else if (opt == OPT_SEC_BUSY)
 			cfg->sec_busy_ms = (long)v;
+		else if (opt == OPT_RRC_IDLE)
+			cfg->rrc_idle_ms = v;
 		else
 			cfg->unsealed_cme = (int)v;
 		return 0;
@@ -198,7 +206,8 @@ void config_defaults(struct modem_config *cfg)
 				      .reg_delay_ms = CONFIG_REG_DELAY_DEFAULT,
 				      .seal_delay_ms = CONFIG_SEAL_DELAY_DEFAULT,
 				      .unsealed_cme = CONFIG_UNSEALED_CME_DEFAULT,
-				      .sec_busy_ms = CONFIG_SEC_BUSY_PERSONA };
+				      .sec_busy_ms = CONFIG_SEC_BUSY_PERSONA,
+				      .rrc_idle_ms = CONFIG_RRC_IDLE_DEFAULT };
 }
 
 int config_parse(struct modem_config *cfg, int argc, char **argv, FILE *out, char *err,

@@ -19,7 +19,9 @@
 #define CONFIG_UNSEALED_CME_DEFAULT 3 /* operation not allowed (quirks Q3) */
 #define CONFIG_UNSEALED_CME_MAX     65535
 #define CONFIG_SEC_BUSY_MAX         600000u
-#define CONFIG_SEC_BUSY_PERSONA     (-1) /* sec_busy_ms: the persona's window (quirks Q1) */
+#define CONFIG_SEC_BUSY_PERSONA     (-1)   /* sec_busy_ms: the persona's window (quirks Q1) */
+#define CONFIG_RRC_IDLE_DEFAULT     10000u /* RRC inactivity release (+CSCON) */
+#define CONFIG_RRC_IDLE_MAX         3600000u
 
 struct modem_config {
 	const char *model;         /* --model, NULL when not given */
@@ -37,6 +39,7 @@ struct modem_config {
 	int unsealed_cme;       /* --unsealed-cme: +CME code of +USECPSK/+USECDEVCERT unsealed */
 	long sec_busy_ms;       /* --sec-busy-ms: RoT commands busy after boot, or -1 (persona) */
 	const char *apns;       /* --apn LIST: APNs the simulated network serves, NULL: default */
+	uint32_t rrc_idle_ms;   /* --rrc-idle-ms: RRC released after this long without traffic */
 };
 
 enum config_result {

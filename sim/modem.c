@@ -254,6 +254,7 @@ static int create_parts(struct modem *m, char *err, size_t errlen)
 {
 	struct netsim_config nc = { .loop = m->loop,
 				    .reg_delay_ms = m->cfg.reg_delay_ms,
+				    .rrc_idle_ms = m->cfg.rrc_idle_ms,
 				    .on_event = handle_net_event,
 				    .event_data = m,
 				    .apns = m->cfg.apns };

@@ -13,6 +13,17 @@
 #define UPSV_R5 ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 3))
 #define UPSV_R4 ((1u << 0) | (1u << 4))
 
+/*
+ * Factory band masks (bit n-1 = E-UTRA band n; mask2 bit n-65): the LTE-M bands of each
+ * family's data sheet. Band 20 (the simulated cell) is in all of them.
+ */
+#define BANDS_R5   185473183ull /* 1 2 3 4 5 8 12 13 18 19 20 25 26 28 */
+#define BANDS_R5_2 1048642ull   /* 66 71 85 */
+#define BANDS_R410 134748318ull /* 2 3 4 5 8 12 13 20 28 */
+/* +CEDRXS <AcT-type>: 4 E-UTRAN WB-S1 (Cat-M1, LTE), 5 E-UTRAN NB-S1 (NB-IoT). */
+#define EDRX_M1    (1u << 4)
+#define EDRX_M1_NB ((1u << 4) | (1u << 5))
+
 #define SARA_R5(name, gen, mver, persist)                                                          \
 	{                                                                                          \
 		.model = name, .family = "SARA-R5", .cgmm = name, .cgmr = mver,                    \
@@ -20,7 +31,10 @@
 		.has_upsda = true, .colon_space = true, .cipher_list = true,                       \
 		.hexmode_persists = persist, .reboot_cfun = 16, .upsv_modes = UPSV_R5,             \
 		.max_sockets = 7, .max_secure_sockets = 7, .tls_verify_default = 1,                \
-		.tls_min_default = 3                                                               \
+		.tls_min_default = 3, .ucged = PERSONA_UCGED_R5, .rats = 1u << 7, .rats_max = 1,   \
+		.rat_default = { 7, -1, -1 }, .rat_lte = 7, .has_bandmask = true,                  \
+		.bandmask_two = true, .bands1_default = BANDS_R5, .bands2_default = BANDS_R5_2,    \
+		.edrx_acts = EDRX_M1, .ipr_autobaud = true                                         \
 	}
 
 #define SARA_R410M(name)                                                                           \
@@ -28,7 +42,10 @@
 		.model = name, .family = "SARA-R4", .cgmm = name, .cgmr = "L0.0.00.00.05.12",      \
 		.ati9 = "L0.0.00.00.05.12,A.02.19", .fw_gen = "x3B-01", .has_rot = true,           \
 		.uauthreq_pwd_first = true, .reboot_cfun = 15, .upsv_modes = UPSV_R4,              \
-		.max_sockets = 7, .max_secure_sockets = 4                                          \
+		.max_sockets = 7, .max_secure_sockets = 4, .ucged = PERSONA_UCGED_R4,              \
+		.ucged_modes = (1u << 0) | (1u << 5), .rats = (1u << 7) | (1u << 8),               \
+		.rats_max = 2, .rat_default = { 7, 8, -1 }, .rat_lte = 7, .has_bandmask = true,    \
+		.bands1_default = BANDS_R410, .edrx_acts = EDRX_M1_NB                              \
 	}
 
 #define SARA_R422(name)                                                                            \
@@ -37,7 +54,11 @@
 		.ati9 = "00.12,A00.03", .fw_gen = "00B", .has_rot = true, .has_upsd = true,        \
 		.uauthreq_pwd_first = true, .reboot_cfun = 15, .upsv_modes = UPSV_R4,              \
 		.max_sockets = 7, .max_secure_sockets = 7, .sec_busy_ms = 3000,                    \
-		.tls_verify_default = 1, .tls_min_default = 3                                      \
+		.tls_verify_default = 1, .tls_min_default = 3, .ucged = PERSONA_UCGED_R422,        \
+		.ucged_modes = (1u << 0) | (1u << 2), .rats = (1u << 7) | (1u << 8) | (1u << 9),   \
+		.rats_max = 3, .rat_default = { 7, 8, 9 }, .rat_lte = 7, .has_bandmask = true,     \
+		.bandmask_two = true, .bands1_default = BANDS_R5, .bands2_default = BANDS_R5_2,    \
+		.edrx_acts = EDRX_M1_NB                                                            \
 	}
 
 static const struct persona personas[] = {
@@ -64,7 +85,15 @@ static const struct persona personas[] = {
 	  .upsv_modes = UPSV_R5,
 	  .max_sockets = 7,
 	  .max_secure_sockets = 7,
-	  .tls_verify_default = 1 },
+	  .tls_verify_default = 1,
+	  .ucged = PERSONA_UCGED_LARA_R6,
+	  .ucged_modes = (1u << 0) | (1u << 2),
+	  .rats = (1u << 0) | (1u << 2) | (1u << 3),
+	  .rats_max = 3,
+	  .rat_default = { 3, 2, 0 },
+	  .rat_lte = 3,
+	  .edrx_acts = EDRX_M1,
+	  .ipr_autobaud = true },
 };
 
 const struct persona *persona_find(const char *model)

@@ -70,5 +70,7 @@ extern const struct cmd_module cmd_rot_module;
 extern const struct cmd_module cmd_files_module;
 /* Sockets (issue 5, cmd_socket.c); after the security module in the list. */
 extern const struct cmd_module cmd_socket_module;
+/* Radio information and configuration (issue 10, cmd_radio.c); after security (NVM). */
+extern const struct cmd_module cmd_radio_module;
 
 #endif /* SIM_CMD_CMD_H */

@@ -92,19 +92,24 @@ def run_persona(exe, tap, model, cgmm, upsda, colon):
         tap.point(rc == 0, '%s: ukms-sim exits 0 on SIGTERM' % model, 'exit %s' % rc)
 
 
-def main(argv):
+def run_all(argv, doc, rows, run_one, prefix):
+    """main() of the per-persona scripts: run_one(exe, tap, *row) for each row, TAP exit."""
     if len(argv) != 2:
-        print(__doc__)
+        print(doc)
         return 2
-    state = tempfile.mkdtemp(prefix='ukms-personas-')
+    state = tempfile.mkdtemp(prefix=prefix)
     os.environ['XDG_STATE_HOME'] = state
     tap = Tap()
     try:
-        for p in PERSONAS:
-            run_persona(argv[1], tap, *p)
+        for row in rows:
+            run_one(argv[1], tap, *row)
     finally:
         shutil.rmtree(state, ignore_errors=True)
     return tap.done()
+
+
+def main(argv):
+    return run_all(argv, __doc__, PERSONAS, run_persona, 'ukms-personas-')
 
 
 if __name__ == '__main__':
