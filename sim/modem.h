@@ -37,6 +37,7 @@ struct credstore;
 struct cmd_sec_state;
 struct cmd_sock_state;
 struct cmd_radio_state;
+struct cmd_sim_state;
 
 #define MODEM_APN_MAX      99
 #define MODEM_AUTH_MAX     64
@@ -132,6 +133,7 @@ struct modem {
 	struct cmd_sec_state *sec;
 	struct cmd_sock_state *sock_state; /* cmd_socket.c */
 	struct cmd_radio_state *radio;     /* cmd_radio.c */
+	struct cmd_sim_state *sim;         /* cmd_sim.c: the SIM's EFs (+CRSM) */
 };
 
 /*

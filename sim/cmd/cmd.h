@@ -72,5 +72,7 @@ extern const struct cmd_module cmd_files_module;
 extern const struct cmd_module cmd_socket_module;
 /* Radio information and configuration (issue 10, cmd_radio.c); after security (NVM). */
 extern const struct cmd_module cmd_radio_module;
+/* The SIM's elementary files through +CRSM (issue 10, cmd_sim.c); after security (NVM). */
+extern const struct cmd_module cmd_sim_module;
 
 #endif /* SIM_CMD_CMD_H */
