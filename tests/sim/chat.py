@@ -155,6 +155,33 @@ class Sim:
         return self.proc.returncode
 
 
+def resync(sim, deadline_s=10.0, quiet_s=1.0):
+    """After a reset: pokes AT (one at a time) until the module answers, then waits for
+    quiet_s without a byte so late answers to earlier pokes are dropped; echo off again."""
+    until = time.monotonic() + deadline_s
+    answered = False
+    while not answered and time.monotonic() < until:
+        sim.send(b'AT\r')
+        poke_until = time.monotonic() + 1.0
+        line = read_line(sim, poke_until)
+        while line is not None and line != 'OK':
+            line = read_line(sim, poke_until)
+        answered = line == 'OK'
+    while answered and sim._fill(time.monotonic() + quiet_s):
+        pass
+    sim.rx = b''
+    return answered and command(sim, 'ATE0') in (['OK'], ['ATE0', 'OK'])
+
+
+def start_persona(exe, tap, model, extra=('--ephemeral',)):
+    """A Sim for --model model, or None after a failed TAP point saying why."""
+    try:
+        return Sim(exe, ['--model', model] + list(extra))
+    except RuntimeError as e:
+        tap.point(False, '%s: start ukms-sim' % model, str(e))
+        return None
+
+
 FINAL = re.compile(r'OK|ERROR|\+CME ERROR: ?.+')
 
 

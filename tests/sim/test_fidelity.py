@@ -26,7 +26,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chat import Sim, Tap, command, prompt_send, read_line, wait_for  # noqa: E402
+from chat import Sim, Tap, command, prompt_send, resync, wait_for  # noqa: E402
 
 MNO_VALUES = (0, 1, 2, 3, 19, 90, 100, 201, 0)
 
@@ -36,20 +36,6 @@ def start(exe, args):
     command(sim, 'ATE0')
     command(sim, 'AT+CMEE=2')
     return sim
-
-
-def wait_alive(sim, deadline_s=10.0):
-    """After a reset: pokes AT until the module answers; then echo off again."""
-    until = time.monotonic() + deadline_s
-    while time.monotonic() < until:
-        sim.send(b'AT\r')
-        line = read_line(sim, time.monotonic() + 0.2)
-        while line is not None and line != 'OK':
-            line = read_line(sim, time.monotonic() + 0.2)
-        if line == 'OK':
-            command(sim, 'ATE0')
-            return True
-    return False
 
 
 def test_mnoprof(tap, exe, model, reboot):
@@ -65,7 +51,7 @@ def test_mnoprof(tap, exe, model, reboot):
             for n in MNO_VALUES:
                 ok = command(sim, 'AT+CFUN=4') == ['OK'] and \
                     command(sim, 'AT+UMNOPROF=%d' % n) == ['OK'] and \
-                    command(sim, 'AT+CFUN=%d' % reboot) == ['OK'] and wait_alive(sim)
+                    command(sim, 'AT+CFUN=%d' % reboot) == ['OK'] and resync(sim)
                 got = command(sim, 'AT+UMNOPROF?')
                 tap.point(ok and got == ['+UMNOPROF%s%d' % (colon, n), 'OK'],
                           '%s: +UMNOPROF=%d read back after AT+CFUN=%d' % (model, n, reboot),

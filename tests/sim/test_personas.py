@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chat import Sim, Tap, command, wait_for  # noqa: E402
+from chat import Tap, command, start_persona, wait_for  # noqa: E402
 
 # --model argument -> (AT+CGMM, has +UPSDA, space after the colon)
 PERSONAS = [
@@ -76,10 +76,8 @@ def check_upsda(sim, tap, model, upsda):
 
 
 def run_persona(exe, tap, model, cgmm, upsda, colon):
-    try:
-        sim = Sim(exe, ['--model', model, '--ephemeral'])
-    except RuntimeError as e:
-        tap.point(False, '%s: start ukms-sim' % model, str(e))
+    sim = start_persona(exe, tap, model)
+    if sim is None:
         return
     try:
         got = command(sim, 'ATE0')

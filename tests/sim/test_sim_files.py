@@ -21,7 +21,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chat import Sim, Tap, command, prompt_send  # noqa: E402
+from chat import Sim, Tap, command, prompt_send, resync  # noqa: E402
 
 EMPTY_FPLMN = 'F' * 24
 NEW_FPLMN = '00F110' + '130062' + 'FFFFFF' * 2  # 001-01 and 310-260
@@ -87,14 +87,7 @@ def test_fplmn_persists(tap, exe):
         sim = start(exe, ['--state-dir', state])
         try:
             got = crsm(sim, '214,28539,0,0,12,"%s"' % NEW_FPLMN)
-            sim.send(b'AT+CFUN=16\r')
-            reboot = sim.expect_exact(b'\r\nOK\r\n', 3000)[0]
-            got = None
-            for _ in range(50):
-                got = command(sim, 'AT', 0.2)
-                if got is not None:
-                    break
-            command(sim, 'ATE0')
+            reboot = command(sim, 'AT+CFUN=16') == ['OK'] and resync(sim)
             got = crsm(sim, '176,28539,0,0,12')
             tap.point(reboot and got == ['+CRSM: 144,0,"%s"' % NEW_FPLMN, 'OK'],
                       'EF FPLMN kept across AT+CFUN=16', repr(got))
