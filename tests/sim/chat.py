@@ -155,7 +155,7 @@ class Sim:
         return self.proc.returncode
 
 
-def resync(sim, deadline_s=10.0, quiet_s=1.0):
+def resync(sim, deadline_s=10.0, quiet_s=0.3):
     """After a reset: pokes AT (one at a time) until the module answers, then waits for
     quiet_s without a byte so late answers to earlier pokes are dropped; echo off again."""
     until = time.monotonic() + deadline_s

@@ -63,6 +63,16 @@ TRANSCRIPT_B = {
 }
 
 
+# URCs may come between a command and its answer (the radio is on at power-on, so the default
+# bearer comes up during the sequence); a host skips them, and so do we
+URC = re.compile(r'\+(CGEV|CEREG|CGREG|CREG|UUPSMR|CSCON|CEDRXP): ?.*')
+
+
+def answer(sim, cmd):
+    got = command(sim, cmd)
+    return None if got is None else [line for line in got if not URC.fullmatch(line)]
+
+
 def alive(sim, deadline_s=10.0):
     """uCellPwrPrivateIsAlive: AT until any final result (echo may still be on); one poke
     at a time with a long wait, so no late answer is left for the next command."""
@@ -75,7 +85,7 @@ def alive(sim, deadline_s=10.0):
 
 def step(tap, sim, label, cmd, must, want=None):
     """One configuration command; returns its answer lines (None on silence)."""
-    got = command(sim, cmd)
+    got = answer(sim, cmd)
     if want is not None:
         ok = got == want
     elif must:
@@ -103,7 +113,7 @@ def open_sequence(tap, sim, model, family, variant):
     exact = model == 'SARA-R510M8S' and variant == 'ubxlib Linux'
     tap.point(alive(sim), '%s: answers AT' % label)
     for cmd in COMMON:
-        got = command(sim, cmd)
+        got = answer(sim, cmd)
         # echo is tolerated before ATE0 (host-transcripts.md (b))
         if cmd == 'ATE0' and got and got[0] == 'ATE0':
             got = got[1:]
@@ -142,7 +152,7 @@ def open_sequence(tap, sim, model, family, variant):
 
 def reboot(sim, family):
     """The persona's own reset, then the module answers again (echo on until ATE0)."""
-    return command(sim, 'AT+CFUN=%d' % REBOOT[family]) == ['OK'] and resync(sim)
+    return answer(sim, 'AT+CFUN=%d' % REBOOT[family]) == ['OK'] and resync(sim)
 
 
 def run_persona(exe, tap, model, family):
