@@ -62,8 +62,6 @@ struct modem_settings {
 	long ipr;
 	int upsv_mode, upsv_timeout;
 	int upsmr;
-	int cpsms_mode;
-	char cpsms_tau[9], cpsms_active[9];
 	int mnoprof;
 	int ugprf_bitmap, ugprf_port;
 	char ugprf_server[65];

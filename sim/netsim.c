@@ -35,6 +35,7 @@ struct netsim {
 	int cops;
 	bool ps_wanted;
 	bool coverage;
+	bool usable; /* the UE's RATs/bands include the cell */
 	bool attached;
 	enum netsim_reg reg;
 	struct loop_source *timer;
@@ -160,7 +161,7 @@ static void update(struct netsim *n, bool by_network)
 		lose_service(n, NETSIM_REG_NONE, by_network);
 		return;
 	}
-	if (!n->coverage) {
+	if (!n->coverage || !n->usable) {
 		lose_service(n, NETSIM_REG_SEARCHING, by_network);
 		return;
 	}
@@ -185,6 +186,7 @@ struct netsim *netsim_create(const struct netsim_config *cfg)
 	n->event_data = cfg->event_data;
 	n->fun = 1;
 	n->coverage = true;
+	n->usable = true;
 	n->next_host = HOST_FIRST;
 	n->apns = strdup(cfg->apns != NULL ? cfg->apns : NETSIM_APNS_DEFAULT);
 	if (n->apns == NULL || netsim_apn_list_check(n->apns) < 0) {
@@ -286,6 +288,11 @@ void netsim_set_coverage(struct netsim *n, bool on)
 {
 	n->coverage = on;
 	update(n, true);
+}
+
+void netsim_set_usable(struct netsim *n, bool on)
+{
+	n->usable = on;
 }
 
 bool netsim_has_coverage(const struct netsim *n)

@@ -96,6 +96,11 @@ bool netsim_is_registered(const struct netsim *n);
 /* Network side (console :detach / :attach): coverage loss and recovery. */
 void netsim_set_coverage(struct netsim *n, bool on);
 bool netsim_has_coverage(const struct netsim *n);
+/*
+ * Module side: whether the UE's configured RATs and bands (+URAT, +UBANDMASK, applied at boot)
+ * include the cell. When not, the UE searches and never registers. Kept over netsim_reset().
+ */
+void netsim_set_usable(struct netsim *n, bool on);
 
 /*
  * CGACT for one context. Activation needs attachment (-ENETDOWN) and a cid in 1..8 (-EINVAL);

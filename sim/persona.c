@@ -34,7 +34,7 @@
 		.tls_min_default = 3, .ucged = PERSONA_UCGED_R5, .rats = 1u << 7, .rats_max = 1,   \
 		.rat_default = { 7, -1, -1 }, .rat_lte = 7, .has_bandmask = true,                  \
 		.bandmask_two = true, .bands1_default = BANDS_R5, .bands2_default = BANDS_R5_2,    \
-		.edrx_acts = EDRX_M1, .ipr_autobaud = true                                         \
+		.edrx_acts = EDRX_M1, .ipr_autobaud = true, .edrx_read_all = true                  \
 	}
 
 #define SARA_R410M(name)                                                                           \
@@ -45,7 +45,8 @@
 		.max_sockets = 7, .max_secure_sockets = 4, .ucged = PERSONA_UCGED_R4,              \
 		.ucged_modes = (1u << 0) | (1u << 5), .rats = (1u << 7) | (1u << 8),               \
 		.rats_max = 2, .rat_default = { 7, 8, -1 }, .rat_lte = 7, .has_bandmask = true,    \
-		.bands1_default = BANDS_R410, .edrx_acts = EDRX_M1_NB                              \
+		.bands1_default = BANDS_R410, .edrx_acts = EDRX_M1_NB, .edrx_off_bare = true,      \
+		.edrx_urc_volatile = true                                                          \
 	}
 
 #define SARA_R422(name)                                                                            \
@@ -58,7 +59,7 @@
 		.ucged_modes = (1u << 0) | (1u << 2), .rats = (1u << 7) | (1u << 8) | (1u << 9),   \
 		.rats_max = 3, .rat_default = { 7, 8, 9 }, .rat_lte = 7, .has_bandmask = true,     \
 		.bandmask_two = true, .bands1_default = BANDS_R5, .bands2_default = BANDS_R5_2,    \
-		.edrx_acts = EDRX_M1_NB                                                            \
+		.edrx_acts = EDRX_M1_NB, .edrx_urc_volatile = true                                 \
 	}
 
 static const struct persona personas[] = {

@@ -56,6 +56,10 @@ struct persona {
 	unsigned long long bands1_default, bands2_default; /* factory mask of both RATs */
 	unsigned edrx_acts; /* bit n: +CEDRXS <AcT-type> n (4 Cat-M1, 5 NB-IoT) */
 	bool ipr_autobaud;  /* AT+IPR=0 accepted */
+	/* +CEDRXS? (ubxlib u_cell_pwr.c): a line per AcT even when off (SARA-R5); a bare
+	 * "+CEDRXS:" when all are off (SARA-R41x); the +CEDRXP request (mode 2) is lost at a
+	 * restart (SARA-R4 and R422: ubxlib sets it again at every power-on). */
+	bool edrx_read_all, edrx_off_bare, edrx_urc_volatile;
 };
 
 /* Case-insensitive lookup; NULL when unknown. */

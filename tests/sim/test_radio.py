@@ -8,11 +8,15 @@ u_cell_info.c parses each module's form; the serving cell it shows (EARFCN, PCI,
 RSRP, RSRQ) must agree with +CESQ and +CEREG. The other radio commands add their own checks
 below (one function per command group).
 
-Usage: test_radio.py SIM_EXE
+Usage: test_radio.py SIM_EXE [r5|r422|r4|lara]
 """
 import os
 import re
+import shutil
+import socket
 import sys
+import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chat import Sim  # noqa: E402
@@ -92,6 +96,15 @@ def check_ucged(sim, tap, model, form, set_value, refused):
         tap.point(ci == n_ci, '%s: cell id agrees with +CEREG' % model, repr(got))
 
 
+def wait_registered(sim, deadline_s=5.0):
+    until = time.monotonic() + deadline_s
+    while time.monotonic() < until:
+        if registered(sim):
+            return True
+        wait_for(sim, r'\+CEREG: ?1.*', 0.1)
+    return False
+
+
 def registered(sim):
     got = command(sim, 'AT+CEREG?')
     return got is not None and re.fullmatch(r'\+CEREG: ?\d,1.*', got[0]) is not None
@@ -103,14 +116,243 @@ def check_ucged_reboot(sim, tap, model, set_value):
         return
     sim.send(b'AT+CFUN=15\r')
     wait_for(sim, 'OK')
-    for _ in range(20):
-        got = command(sim, 'ATE0')
+    for _ in range(40):
+        got = command(sim, 'ATE0', 0.25)
         if got is not None and got[-1] == 'OK':
             break
     command(sim, 'AT+CMEE=2')
     got = command(sim, 'AT+UCGED?')
     tap.point(got is not None and re.fullmatch(r'\+UCGED: ?0', got[0]) is not None,
               '%s: +UCGED mode 0 after a reboot' % model, repr(got))
+
+
+def check_cscon_counters(exe, tap, model):
+    """+CSCON URCs follow real socket traffic and the inactivity timer; +UGCNTRD counts it."""
+    peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    peer.bind(('127.0.0.1', 0))
+    sim = Sim(exe, ['--model', model, '--ephemeral', '--rrc-idle-ms', '400'])
+    try:
+        command(sim, 'ATE0')
+        command(sim, 'AT+CMEE=2')
+        got = command(sim, 'AT+CSCON=1')
+        tap.point(got == ['OK'], '%s: AT+CSCON=1' % model, repr(got))
+        line = wait_for(sim, r'\+CSCON: ?0')  # attach signalling ends: released to idle
+        tap.point(line is not None, '%s: +CSCON: 0 after the inactivity timer' % model,
+                  repr(sim.rx))
+        got = command(sim, 'AT+CSCON?')
+        tap.point(got is not None and re.fullmatch(r'\+CSCON: ?1,0', got[0]) is not None,
+                  '%s: AT+CSCON? is 1,0 while idle' % model, repr(got))
+        command(sim, 'AT+UGCNTSET=1,0,0')
+        command(sim, 'AT+USOCR=17')
+        got = command(sim, 'AT+USOST=0,"127.0.0.1",%d,5,"hello"' %
+                      peer.getsockname()[1])
+        tap.point(got is not None and got[-1] == 'OK', '%s: UDP datagram sent' % model,
+                  repr(got))
+        line = wait_for(sim, r'\+CSCON: ?1')
+        tap.point(line is not None, '%s: +CSCON: 1 when the socket sends' % model,
+                  repr(sim.rx))
+        got = command(sim, 'AT+UGCNTRD')
+        f = fields(got[0]) if got else []
+        tap.point(len(f) == 5 and f[0] == '1' and int(f[1]) >= 5 and int(f[3]) == 5,
+                  '%s: +UGCNTRD counts the 5 bytes on cid 1' % model, repr(got))
+        line = wait_for(sim, r'\+CSCON: ?0')
+        tap.point(line is not None, '%s: +CSCON: 0 when the socket goes quiet' % model,
+                  repr(sim.rx))
+        got = command(sim, 'AT+UGCNTSET=1,0,0')
+        got2 = command(sim, 'AT+UGCNTRD')
+        f = fields(got2[0]) if got2 else []
+        tap.point(got == ['OK'] and len(f) == 5 and f[3] == '0' and f[4] == '0',
+                  '%s: +UGCNTSET=1,0,0 resets the totals' % model, repr(got2))
+    finally:
+        sim.close()
+        peer.close()
+
+
+def restart(exe, args, sim):
+    sim.close()
+    sim = Sim(exe, args)
+    command(sim, 'ATE0')
+    command(sim, 'AT+CMEE=2')
+    return sim
+
+
+# A radio configuration without the simulated cell (LTE band 20): command, its read, the
+# fields read back, the command restoring the factory value.
+NO_CELL = {
+    'r5': ('AT+UBANDMASK=0,1', 'AT+UBANDMASK?', ['0', '1', '0', '1', '185473183', '1048642'],
+           'AT+UBANDMASK=0,185473183,1048642'),
+    'r422': ('AT+URAT=9', 'AT+URAT?', ['9'], 'AT+URAT=7,8,9'),
+    'r4': ('AT+URAT=8', 'AT+URAT?', ['8'], 'AT+URAT=7,8'),
+    'lara': ('AT+URAT=2,0', 'AT+URAT?', ['2', '0'], 'AT+URAT=3,2,0'),
+}
+
+
+def check_nvm(exe, tap, model, act, form):
+    """+CEDRXS, +CPSMS, +CSGT, +URAT and +UBANDMASK live in the NVM: a restarted modem reads
+    them back; a RAT list or band mask without the cell keeps it from registering."""
+    bad, read, want, restore = NO_CELL[form]
+    state = tempfile.mkdtemp(prefix='ukms-radio-nvm-')
+    args = ['--model', model, '--state-dir', state]
+    sim = Sim(exe, args)
+    try:
+        command(sim, 'ATE0')
+        command(sim, 'AT+CMEE=2')
+        got = command(sim, 'AT+CEDRXS=1,%d,"0101"' % act)
+        tap.point(got == ['OK'], '%s: AT+CEDRXS=1,%d,"0101"' % (model, act), repr(got))
+        got = command(sim, 'AT+CEDRXS=1,3,"0101"')
+        tap.point(got == ['+CME ERROR: incorrect parameters'],
+                  '%s: +CEDRXS with an AcT the module lacks is refused' % model, repr(got))
+        got = command(sim, 'AT+CSGT=1,"ukms ready"')
+        tap.point(got == ['OK'], '%s: AT+CSGT=1,"ukms ready"' % model, repr(got))
+        got = command(sim, 'AT+CPSMS=2')
+        got2 = command(sim, 'AT+CPSMS?')
+        tap.point(got == ['OK'] and got2 is not None and
+                  re.fullmatch(r'\+CPSMS: ?0,,,"01100000","00000000"', got2[0]) is not None,
+                  '%s: AT+CPSMS=2 restores the factory values' % model, repr(got2))
+        got = command(sim, 'AT+CPSMS=1,,,"00000110","0000000"')
+        tap.point(got == ['+CME ERROR: incorrect parameters'],
+                  '%s: +CPSMS with a 7-bit timer is refused' % model, repr(got))
+        got = command(sim, 'AT+CPSMS=1,,,"00000110","00000001"')
+        tap.point(got == ['OK'], '%s: AT+CPSMS=1 with both timers' % model, repr(got))
+        tap.point(wait_registered(sim), '%s: registered' % model, '')
+        got = command(sim, bad)
+        tap.point(got == ['OK'], '%s: %s' % (model, bad), repr(got))
+        tap.point(registered(sim), '%s: still registered until the next boot' % model, '')
+        sim.close()
+        sim = Sim(exe, args)
+        line = wait_for(sim, r'.+')
+        tap.point(line == 'ukms ready', '%s: the greeting is the first line at power-on' % model,
+                  repr(line))
+        command(sim, 'ATE0')
+        got = command(sim, 'AT+CEDRXS?')
+        tap.point(got is not None and re.fullmatch(r'\+CEDRXS: ?%d,"0101"(,"\d{4}")?' % act,
+                                                   got[0]) is not None,
+                  '%s: +CEDRXS read back after a restart' % model, repr(got))
+        got = command(sim, 'AT+CSGT?')
+        tap.point(got is not None and re.fullmatch(r'\+CSGT: ?"ukms ready",1', got[0]),
+                  '%s: +CSGT read back after a restart' % model, repr(got))
+        got = command(sim, 'AT+CPSMS?')
+        tap.point(got is not None and
+                  re.fullmatch(r'\+CPSMS: ?1,,,"00000110","00000001"', got[0]) is not None,
+                  '%s: +CPSMS read back as set after a restart' % model, repr(got))
+        got = command(sim, read)
+        tap.point(got is not None and fields(got[0]) == want,
+                  '%s: %s read back after a restart' % (model, read), repr(got))
+        command(sim, 'AT+CEREG=1')
+        line = wait_for(sim, r'\+CEREG: ?1', 1.0)  # registration takes 50 ms here
+        tap.point(line is None, '%s: no registration without the cell\'s RAT/band' % model,
+                  repr(sim.rx))
+        got = command(sim, restore)
+        tap.point(got == ['OK'], '%s: %s' % (model, restore), repr(got))
+        sim = restart(exe, args, sim)
+        command(sim, 'AT+CEREG=1')
+        got = command(sim, 'AT+CEREG?')
+        line = 'yes' if got and re.match(r'\+CEREG: ?1,1', got[0]) else \
+            wait_for(sim, r'\+CEREG: ?1')
+        tap.point(line is not None, '%s: registers again after the restore' % model,
+                  repr(sim.rx))
+    finally:
+        sim.close()
+        shutil.rmtree(state, ignore_errors=True)
+
+
+def check_edrx(sim, tap, model, form):
+    """+CEDRXS?/+CEDRXRDP in the forms ubxlib's u_cell_pwr.c reads (requested on/off comes
+    from +CEDRXRDP; a leading 0 means the network does not use eDRX for this UE)."""
+    got = command(sim, 'AT+CEDRXS?')
+    want = {'r5': ['+CEDRXS: 4,"0010","0011"', 'OK'], 'r4': ['+CEDRXS:', 'OK'],
+            'r422': ['OK'], 'lara': ['OK']}[form]
+    tap.point(got == want, '%s: AT+CEDRXS? with eDRX off' % model, repr(got))
+    got = command(sim, 'AT+CEDRXRDP')
+    tap.point(got is not None and re.fullmatch(r'\+CEDRXRDP: ?0', got[0]) is not None,
+              '%s: +CEDRXRDP: 0 when nothing is requested' % model, repr(got))
+    got = command(sim, 'AT+CEDRXS=2,4,"0101","0001"')
+    line = wait_for(sim, r'\+CEDRXP.*')
+    tap.point(got == ['OK'] and line is not None and
+              re.fullmatch(r'\+CEDRXP: ?4,"0101","0101","0001"', line) is not None,
+              '%s: mode 2 on Cat-M1: OK and +CEDRXP with the grant' % model, repr(line))
+    got = command(sim, 'AT+CEDRXRDP')
+    tap.point(got is not None and
+              re.fullmatch(r'\+CEDRXRDP: ?4,"0101","0101","0001"', got[0]) is not None,
+              '%s: +CEDRXRDP shows the granted value' % model, repr(got))
+    if form in ('r4', 'r422'):
+        command(sim, 'AT+CEDRXS=1,5,"0011"')
+        got = command(sim, 'AT+CEDRXRDP')
+        tap.point(got is not None and len(got) == 3 and
+                  re.fullmatch(r'\+CEDRXRDP: ?0,"0011"', got[1]) is not None,
+                  '%s: NB-IoT requested on a Cat-M1 cell: 0,"<requested>"' % model, repr(got))
+        command(sim, 'AT+CEDRXS=0,5')
+    got = command(sim, 'AT+CEDRXS=2,4')  # what ubxlib sends at power-on on SARA-R4
+    wait_for(sim, r'\+CEDRXP.*')          # granted again
+    got2 = command(sim, 'AT+CEDRXS?')
+    tap.point(got == ['OK'] and got2 is not None and
+              re.fullmatch(r'\+CEDRXS: ?4,"0101","0001"', got2[0]) is not None,
+              '%s: AT+CEDRXS=2,4 keeps the stored value' % model, repr(got2))
+    command(sim, 'AT+CEDRXS=3')
+    got = command(sim, 'AT+CEDRXRDP')
+    tap.point(got is not None and re.fullmatch(r'\+CEDRXRDP: ?0', got[0]) is not None,
+              '%s: AT+CEDRXS=3 discards everything' % model, repr(got))
+
+
+def check_bandmask(sim, tap, model, form):
+    """+UBANDMASK per persona: none on LARA-R6, one mask per RAT on SARA-R410M."""
+    if form == 'lara':
+        got = command(sim, 'AT+UBANDMASK?')
+        tap.point(got == ['+CME ERROR: operation not supported'],
+                  '%s: no +UBANDMASK' % model, repr(got))
+        return
+    if form == 'r4':
+        got = command(sim, 'AT+UBANDMASK=1,524288,1')
+        tap.point(got == ['+CME ERROR: incorrect parameters'],
+                  '%s: +UBANDMASK with a second mask refused' % model, repr(got))
+    got = command(sim, 'AT+UBANDMASK=1,0')
+    tap.point(got == ['+CME ERROR: incorrect parameters'],
+              '%s: an empty band mask is refused' % model, repr(got))
+    got = command(sim, 'AT+UBANDMASK=1,524288')
+    got2 = command(sim, 'AT+UBANDMASK?')
+    f = fields(got2[0]) if got2 else []
+    n = 3 if form != 'r4' else 2
+    tap.point(got == ['OK'] and len(f) == 2 * n and f[n] == '1' and f[n + 1] == '524288',
+              '%s: AT+UBANDMASK=1,524288 read back' % model, repr(got2))
+
+
+def check_amp_v(sim, tap, model):
+    """AT&V shows the active profile: what ATE0, AT&K0 and AT+IPR set."""
+    command(sim, 'AT&K0')
+    command(sim, 'AT+IPR=921600')
+    got = command(sim, 'AT&V')
+    ok = got is not None and len(got) == 3 and got[0] == 'ACTIVE PROFILE:' and got[2] == 'OK'
+    tap.point(ok, '%s: AT&V answers ACTIVE PROFILE: and one line' % model, repr(got))
+    if ok:
+        items = got[1].split(', ')
+        tap.point('&K0' in items and 'E0' in items and 'V1' in items and '+IPR:921600' in items
+                  and 'S03:013' in items and '+CMEE:2' in items,
+                  '%s: AT&V has &K0, E0, V1, S03:013, +CMEE:2, +IPR:921600' % model, got[1])
+
+
+def check_greeting_reboot(sim, tap, model):
+    """+CSGT mode 1: the text alone on a line when the module answers after a reboot."""
+    command(sim, 'AT+CSGT=1,"hello host"')
+    sim.send(b'AT+CFUN=15\r')
+    wait_for(sim, 'OK')
+    line = wait_for(sim, r'.+')
+    tap.point(line == 'hello host', '%s: greeting after AT+CFUN=15' % model, repr(line))
+    command(sim, 'ATE0')
+    command(sim, 'AT+CMEE=2')
+    got = command(sim, 'AT+CSGT=1,"%s"' % ('x' * 50))
+    tap.point(got == ['+CME ERROR: text string too long'],
+              '%s: a 50-character greeting is refused' % model, repr(got))
+    command(sim, 'AT+CSGT=0')
+    sim.send(b'AT+CFUN=15\r')
+    wait_for(sim, 'OK')
+    got = None
+    for _ in range(40):
+        got = command(sim, 'AT', 0.25)
+        if got is not None:
+            break
+    tap.point(got == ['AT', 'OK'], '%s: no greeting in mode 0' % model, repr(got))
+    command(sim, 'ATE0')
+    command(sim, 'AT+CMEE=2')
 
 
 def run_family(exe, tap, model, form, set_value, refused):
@@ -125,13 +367,32 @@ def run_family(exe, tap, model, form, set_value, refused):
         command(sim, 'AT+CEREG=1')
         check_ucged(sim, tap, model, form, set_value, refused)
         check_ucged_reboot(sim, tap, model, set_value)
+        got = command(sim, 'AT+IPR=0')
+        autobaud = form in ('r5', 'lara')
+        tap.point(got == (['OK'] if autobaud else ['+CME ERROR: incorrect parameters']),
+                  '%s: AT+IPR=0 (autobauding) %s' % (model, 'OK' if autobaud else 'refused'),
+                  repr(got))
+        got = command(sim, 'AT+IPR=921600')
+        tap.point(got == ['OK'], '%s: AT+IPR=921600' % model, repr(got))
+        check_amp_v(sim, tap, model)
+        check_edrx(sim, tap, model, form)
+        check_bandmask(sim, tap, model, form)
+        check_greeting_reboot(sim, tap, model)
     finally:
         rc = sim.close()
         tap.point(rc == 0, '%s: ukms-sim exits 0 on SIGTERM' % model, 'exit %s' % rc)
+    check_cscon_counters(exe, tap, model)
+    check_nvm(exe, tap, model, 4, form)
 
 
 def main(argv):
-    return run_all(argv, __doc__, FAMILIES, run_family, 'ukms-radio-')
+    """test_radio.py SIM_EXE [FORM]: every family, or the one whose form is FORM (r5, r422,
+    r4, lara), so meson runs the families as separate tests in parallel."""
+    rows = [f for f in FAMILIES if len(argv) < 3 or f[1] == argv[2]]
+    if not rows:
+        print(__doc__)
+        return 2
+    return run_all(argv[:2], __doc__, rows, run_family, 'ukms-radio-')
 
 
 if __name__ == '__main__':
