@@ -26,7 +26,8 @@ first try, and a final result (never silence) for the others:
 On the default SARA-R510M8S every answer is also compared with host-transcripts.md (b) line by
 line. Each persona then opens a second time after its own reset (AT+CFUN=15/16), and once more
 with the forms other host builds send: the UART power saving of a host with a wake-up handler
-(AT+UPSV=4 on SARA-R4/R422, AT+UPSV=1,1300 on SARA-R5) and the older ubxlib's AT+CPSMS=0.
+(AT+UPSV=4 on SARA-R4/R422, AT+UPSV=1,1300 on SARA-R5), the older ubxlib's AT+CPSMS=0, and on
+SARA-R4/R422 an eDRX setting made before, so that the open writes AT+CEDRXS=2,4.
 
 Usage: test_open_sequences.py UKMS_SIM        (TAP on stdout)
 """
@@ -96,7 +97,7 @@ def step(tap, sim, label, cmd, must, want=None):
     return got
 
 
-def edrx_urc(tap, sim, label):
+def edrx_urc(tap, sim, label, want_rats=False):
     """setEDrxUrc: AT+CEDRXS? then AT+CEDRXS=2,<rat> for each RAT with a 4-bit value."""
     got = step(tap, sim, label, 'AT+CEDRXS?', False)
     rats = []
@@ -104,6 +105,9 @@ def edrx_urc(tap, sim, label):
         m = re.fullmatch(r'\+CEDRXS: ?(\d+),"?([01]{4})"?.*', line)
         if m and 0 <= int(m.group(1)) <= 5:
             rats.append(int(m.group(1)))
+    if want_rats:
+        tap.point(4 in rats, '%s: +CEDRXS? lists the eDRX set before (Cat-M1, 4)' % label,
+                  repr(got))
     for rat in rats:
         step(tap, sim, label, 'AT+CEDRXS=2,%d' % rat, True)
 
@@ -138,7 +142,7 @@ def open_sequence(tap, sim, model, family, variant):
         if variant == 'wake-up handler':
             step(tap, sim, label, 'AT+CPSMS=0', True)  # older ubxlib: power saving off
     if family in EDRX_URC:
-        edrx_urc(tap, sim, label)
+        edrx_urc(tap, sim, label, variant == 'wake-up handler')
     got = step(tap, sim, label, 'AT+UMNOPROF?', False, TRANSCRIPT_B['AT+UMNOPROF?'] if exact else None)
     ok = got is not None and re.fullmatch(r'\+UMNOPROF: ?\d+', got[0]) is not None
     tap.point(ok, '%s: +UMNOPROF: <n> for the host to read' % label, repr(got))
@@ -163,6 +167,9 @@ def run_persona(exe, tap, model, family):
         open_sequence(tap, sim, model, family, 'ubxlib Linux')
         tap.point(reboot(sim, family), '%s: AT+CFUN=%d reset' % (model, REBOOT[family]))
         open_sequence(tap, sim, model, family, 'after reset')
+        if family in EDRX_URC:  # a host set eDRX before: the open turns its URC on again
+            got = command(sim, 'AT+CEDRXS=1,4,"0010"')
+            tap.point(got == ['OK'], '%s: AT+CEDRXS=1,4,"0010"' % model, repr(got))
         open_sequence(tap, sim, model, family, 'wake-up handler')
     finally:
         rc = sim.close()
