@@ -5,8 +5,8 @@
  * before them: +URDFILE: "<name>",<size>,"<data>", what ubxlib's u_cell_file.c reads). Enough for
  * +USECMNG=1 (import a credential from a file). Files live in the NVM
  * ("files" section) and survive a reboot and a restart. Limits: SEC_FILES_MAX files of at most
- * SEC_FILE_SIZE_MAX bytes, SEC_FS_SPACE bytes in all. A missing file is "+CME ERROR: FFS file
- * not found" (1912), as on the module.
+ * SEC_FILE_SIZE_MAX bytes, SEC_FS_SPACE bytes in all. A missing file is "+CME ERROR: FILE NOT
+ * FOUND" (1612), as on the module (seen by u-blox's C027 library and Sodaq's SARA-R4 one).
  */
 #define LOG_MODULE "files"
 #include <errno.h>
@@ -262,7 +262,7 @@ static int arg_file(const struct at_req *req, char *name, const struct sec_file 
 	return *out != NULL ? 0 : -ENODATA;
 }
 
-/* AT+URDFILE="<name>"[,<tag>]: the whole file; +CME ERROR 1912 when there is none. */
+/* AT+URDFILE="<name>"[,<tag>]: the whole file; +CME ERROR 1612 when there is none. */
 static enum at_rc handle_urdfile(struct at_req *req)
 {
 	char name[SEC_FILE_NAME_MAX + 1];

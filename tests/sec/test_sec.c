@@ -767,10 +767,10 @@ static void test_files(void **state)
 	snprintf(want, sizeof(want), "\r\n+USECMNG: 1,0,\"fromfile\",\"%s\"\r\n\r\nOK\r\n", md5);
 	EXPECT(f, "AT+USECMNG=1,0,\"fromfile\",\"ca.pem\"", want);
 	EXPECT(f, "AT+USECMNG=1,0,\"x\",\"b.bin\"", "\r\n+CME ERROR: 50\r\n"); /* not a cert */
-	EXPECT(f, "AT+USECMNG=1,0,\"x\",\"nope\"", "\r\n+CME ERROR: 1912\r\n");
+	EXPECT(f, "AT+USECMNG=1,0,\"x\",\"nope\"", "\r\n+CME ERROR: 1612\r\n");
 	EXPECT(f, "AT+UDELFILE=\"ca.pem\"", "\r\nOK\r\n");
-	EXPECT(f, "AT+UDELFILE=\"ca.pem\"", "\r\n+CME ERROR: 1912\r\n");
-	EXPECT(f, "AT+ULSTFILE=2,\"ca.pem\"", "\r\n+CME ERROR: 1912\r\n");
+	EXPECT(f, "AT+UDELFILE=\"ca.pem\"", "\r\n+CME ERROR: 1612\r\n");
+	EXPECT(f, "AT+ULSTFILE=2,\"ca.pem\"", "\r\n+CME ERROR: 1612\r\n");
 	EXPECT(f, "AT+UDWNFILE=\"big\",16385", "\r\n+CME ERROR: 50\r\n");
 	free(pem);
 	fx_free(f);

@@ -10,7 +10,7 @@
   hashlib over `openssl x509 -outform DER`; +USECMNG=3 lists the expiry as
   "YYYY/MM/DD HH:MM:SS", compared with `openssl x509 -enddate`;
 - APNs: a context whose APN the network does not serve is refused (+CGACT, +UPSDA, the default
-  bearer at attach) with +CME ERROR 533 and +CEER ESM cause 27; the empty APN is the network's
+  bearer at attach) with +CME ERROR 127 (u-blox: 100 + ESM cause) and +CEER ESM cause 27; the empty APN is the network's
   default APN; --apn LIST sets what the network serves; a bad --apn stops ukms-sim at start.
 
 Usage: test_fidelity.py UKMS_SIM        (TAP on stdout)
@@ -168,19 +168,19 @@ def test_apn_default(tap, exe):
                   '+CEER: no cause before a failure', repr(got))
         command(sim, 'AT+CGDCONT=2,"IP","nope.example"')
         got = command(sim, 'AT+CGACT=1,2')
-        tap.point(got == ['+CME ERROR: missing or unknown APN'],
+        tap.point(got == ['+CME ERROR: Missing or unknown APN'],
                   '+CGACT with an APN the network does not serve fails', repr(got))
         got = command(sim, 'AT+CEER')
         tap.point(got == ['+CEER: "ESM cause",27,"Missing or unknown APN"', 'OK'],
                   '+CEER: ESM cause 27 "missing or unknown APN"', repr(got))
         got = command(sim, 'AT+CMEE=1')
         got = command(sim, 'AT+CGACT=1,2')
-        tap.point(got == ['+CME ERROR: 533'], 'numeric: +CME ERROR: 533', repr(got))
+        tap.point(got == ['+CME ERROR: 127'], 'numeric: +CME ERROR: 127', repr(got))
         command(sim, 'AT+CMEE=2')
         ok = command(sim, 'AT+UPSD=0,0,0') == ['OK'] and \
             command(sim, 'AT+UPSD=0,100,2') == ['OK']
         got = command(sim, 'AT+UPSDA=0,3')
-        tap.point(ok and got == ['+CME ERROR: missing or unknown APN'],
+        tap.point(ok and got == ['+CME ERROR: Missing or unknown APN'],
                   '+UPSDA activation of that context fails too', repr(got))
         tap.point(wait_for(sim, r'\+UUPSDA.*', 0.5) is None, 'and no +UUPSDA follows')
         command(sim, 'AT+CGDCONT=2,"IP","INTERNET"')
@@ -196,7 +196,7 @@ def test_apn_default(tap, exe):
         tap.point(got == ['+CGACT: 1,0', '+CGACT: 2,0', 'OK'],
                   'but the default bearer is refused', repr(got))
         got = command(sim, 'AT+CGACT=1,1')
-        tap.point(got == ['+CME ERROR: missing or unknown APN'],
+        tap.point(got == ['+CME ERROR: Missing or unknown APN'],
                   '+CGACT=1,1 then fails as on a live network', repr(got))
     finally:
         tap.point(sim.close() == 0, 'ukms-sim exits 0')
@@ -214,7 +214,7 @@ def test_apn_option(tap, exe):
             command(sim, 'AT+CGDCONT=2,"IP","%s"' % apn)
             results.append(command(sim, 'AT+CGACT=1,2'))
             command(sim, 'AT+CGACT=0,2')
-        tap.point(results == [['+CME ERROR: missing or unknown APN'], ['OK'], ['OK']],
+        tap.point(results == [['+CME ERROR: Missing or unknown APN'], ['OK'], ['OK']],
                   '"internet" refused, the listed APNs accepted', repr(results))
     finally:
         tap.point(sim.close() == 0, 'ukms-sim exits 0')

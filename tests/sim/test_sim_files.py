@@ -10,7 +10,7 @@
   AT+CFUN=16 and a restart on the same --state-dir; ubxlib's uCellSimFplmnListDelete dialogue;
 - +URDFILE / +URDBLOCK give the raw bytes between quotes after their count (binary-safe:
   NUL, CR, LF and quotes inside), +ULSTFILE=0/1/2 list, free space and size, and a missing
-  file is "+CME ERROR: FFS file not found" (1912) for each of them;
+  file is "+CME ERROR: FILE NOT FOUND" (1612) for each of them;
 - the same on a SARA-R410M (no space after the colon, quirks Q20).
 
 Usage: test_sim_files.py UKMS_SIM        (TAP on stdout)
@@ -140,11 +140,11 @@ def test_files(tap, sim, colon):
     for cmd in ('AT+URDFILE="none"', 'AT+URDBLOCK="none",0,1', 'AT+ULSTFILE=2,"none"',
                 'AT+UDELFILE="none"'):
         got = command(sim, cmd)
-        tap.point(got == ['+CME ERROR: FFS file not found'], '%s: FFS file not found' % cmd,
+        tap.point(got == ['+CME ERROR: FILE NOT FOUND'], '%s: FILE NOT FOUND' % cmd,
                   repr(got))
     command(sim, 'AT+CMEE=1')
     got = command(sim, 'AT+URDFILE="none"')
-    tap.point(got == ['+CME ERROR: 1912'], 'numeric: +CME ERROR: 1912', repr(got))
+    tap.point(got == ['+CME ERROR: 1612'], 'numeric: +CME ERROR: 1612', repr(got))
     command(sim, 'AT+CMEE=2')
     got = command(sim, 'AT+URDBLOCK="bin.dat",0,0')
     tap.point(got == ['+CME ERROR: incorrect parameters'], '+URDBLOCK size 0 refused', repr(got))
