@@ -439,8 +439,7 @@ int netsim_set_totals(struct netsim *n, int cid, uint64_t sent, uint64_t receive
 {
 	if (cid < 1 || cid > NETSIM_CID_MAX)
 		return -EINVAL;
-	n->pdp[cid].cnt.total_sent = sent;
-	n->pdp[cid].cnt.total_recv = received;
+	n->pdp[cid].cnt = (struct netsim_counters){ .total_sent = sent, .total_recv = received };
 	return 0;
 }
 
@@ -449,8 +448,8 @@ static const struct netsim_cell cell = {
 	.mnc = "01",
 	.tac = 0x0001,
 	.ci = 0x01A2D001,
-	.earfcn = 6300,
-	.band = 20,
+	.earfcn = 2525,
+	.band = 5,
 	.bw_mhz = 10,
 	.pci = 101,
 	.act = 7,

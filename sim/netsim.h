@@ -131,7 +131,8 @@ int netsim_pdp_addr(const struct netsim *n, int cid, char *out, size_t cap);
  * last traffic the network releases it (NETSIM_EV_RRC 0). Losing service releases it at once.
  * Traffic is counted on the lowest active context (the default bearer, cid 1 after attach);
  * with no active context it is ignored. Session counters restart when a context is
- * activated; totals run until netsim_set_totals() (they survive netsim_reset()).
+ * activated or netsim_set_totals(); totals run until netsim_set_totals() (they survive
+ * netsim_reset()).
  */
 struct netsim_counters {
 	uint64_t sess_sent, sess_recv, total_sent, total_recv;
@@ -141,19 +142,23 @@ void netsim_traffic(struct netsim *n, size_t sent, size_t received);
 bool netsim_rrc_connected(const struct netsim *n);
 /* Counters of cid 1..8 into out. Returns 0 or -EINVAL. */
 int netsim_counters(const struct netsim *n, int cid, struct netsim_counters *out);
-/* Sets the totals of cid (+UGCNTSET). Returns 0 or -EINVAL. */
+/*
+ * +UGCNTSET: sets the totals of cid and restarts its session counters at 0 (ubxlib resets its
+ * "bytes since the connection was made" with AT+UGCNTSET=<cid>,0,0). Returns 0 or -EINVAL.
+ */
 int netsim_set_totals(struct netsim *n, int cid, uint64_t sent, uint64_t received);
 
 /*
- * The one serving cell (LTE Cat-M1, E-UTRA band 20), fixed. Every command that shows radio
- * values derives them from here: +CSQ, +CESQ, +CEREG/+CGREG/+CREG location, +COPS, +UCGED.
+ * The one serving cell (LTE Cat-M1, E-UTRA band 5: in every persona's bands), fixed. Every command
+ * that shows radio values derives them from here: +CSQ, +CESQ, +CEREG/+CGREG/+CREG location, +COPS,
+ * +UCGED.
  */
 struct netsim_cell {
 	const char *mcc, *mnc; /* "001", "01": PLMN 00101 */
 	unsigned tac;          /* 0x0001 */
 	uint32_t ci;           /* 28-bit E-UTRAN cell identity, 0x01A2D001 */
-	unsigned earfcn;       /* 6300: band 20 (800 MHz) */
-	unsigned band;         /* 20 */
+	unsigned earfcn;       /* 2525: band 5 (850 MHz), as in ubxlib's +UCGED example */
+	unsigned band;         /* 5 */
 	unsigned bw_mhz;       /* 10 MHz carrier (50 resource blocks) */
 	unsigned pci;          /* physical cell id 0..503 */
 	int act;               /* 27.007 <AcT>: 7 = E-UTRAN (Cat-M1) */

@@ -50,10 +50,12 @@ struct persona {
 	unsigned rats;        /* bit n: +URAT value n (u-blox numbering) accepted */
 	unsigned rats_max;    /* RATs in one +URAT list */
 	int rat_default[PERSONA_RATS_MAX]; /* factory +URAT list, -1 ends it */
-	int rat_lte;       /* the +URAT value of the simulated cell's RAT (Cat-M1 / LTE) */
-	bool has_bandmask; /* +UBANDMASK */
-	bool bandmask_two; /* masks as <mask1>,<mask2> (bands 65..128 too), else <mask1> */
-	unsigned long long bands1_default, bands2_default; /* factory mask of both RATs */
+	int rat_lte;          /* the +URAT value of the simulated cell's RAT (Cat-M1 / LTE) */
+	bool has_bandmask;    /* +UBANDMASK */
+	bool bandmask_two;    /* read shows <mask1>,<mask2> per RAT (bands 65..128), else <mask1> */
+	int bandmask_rats[2]; /* its <rat>s: 0 Cat-M1, 1 NB-IoT; LARA-R6 2 (2G/3G), 3 (LTE) */
+	int bandmask_cell;    /* index in bandmask_rats of the simulated cell's RAT */
+	const unsigned long long (*bands_default)[2]; /* factory masks [rat index][mask 1, 2] */
 	unsigned edrx_acts; /* bit n: +CEDRXS <AcT-type> n (4 Cat-M1, 5 NB-IoT) */
 	bool ipr_autobaud;  /* AT+IPR=0 accepted */
 	/* +CEDRXS? (ubxlib u_cell_pwr.c): a line per AcT even when off (SARA-R5); a bare

@@ -197,12 +197,25 @@ static void radio_factory(struct modem *m)
 	struct cmd_radio_state *r = m->radio;
 
 	memcpy(r->rat, p->rat_default, sizeof(r->rat));
-	for (int i = 0; i < 2; i++) {
-		r->bands[i][0] = p->bands1_default;
-		r->bands[i][1] = p->bands2_default;
-	}
+	if (p->bands_default != NULL)
+		memcpy(r->bands, p->bands_default, sizeof(r->bands));
 	memset(r->edrx, 0, sizeof(r->edrx));
 	cmd_radio_cpsms_factory(r);
+}
+
+/*
+ * Keeps a change the module stores in its NVM: written at once. When the NVM cannot be
+ * written the change is undone and the host gets the error, so nothing is half kept.
+ */
+static enum at_rc radio_keep(struct at_req *req, struct modem *m,
+			     const struct cmd_radio_state *before)
+{
+	int rc = cmd_radio_persist(m);
+
+	if (rc == 0)
+		return AT_RC_OK;
+	*m->radio = *before;
+	return cmd_fail(req, rc);
 }
 
 /* ---- +CEDRXS / +CEDRXRDP ---- */
@@ -256,14 +269,14 @@ static enum at_rc handle_cedrxs(struct at_req *req)
 	struct modem *m = at_req_ctx(req);
 	long mode = at_arg_int(req, 0), act = at_arg_int(req, 1);
 	char value[8] = "0010", ptw[8] = "0011";
+	struct cmd_radio_state before = *m->radio;
 	struct edrx *e;
 
 	if (at_req_op(req) == AT_OP_READ)
 		return cedrxs_read(req, m);
 	if (mode == 3) { /* disable and discard every setting */
 		memset(m->radio->edrx, 0, sizeof(m->radio->edrx));
-		cmd_radio_persist(m);
-		return AT_RC_OK;
+		return radio_keep(req, m, &before);
 	}
 	if (!at_arg_present(req, 1) || !(m->persona->edrx_acts & (1u << act)))
 		return cmd_fail(req, -EINVAL);
@@ -279,7 +292,8 @@ static enum at_rc handle_cedrxs(struct at_req *req)
 	e->mode = (int)mode;
 	memcpy(e->value, value, 5);
 	memcpy(e->ptw, ptw, 5);
-	cmd_radio_persist(m);
+	if (radio_keep(req, m, &before) != AT_RC_OK)
+		return AT_RC_CME;
 	edrx_urc(m, (int)act);
 	return AT_RC_OK;
 }
@@ -328,6 +342,7 @@ static enum at_rc handle_urat(struct at_req *req)
 	int rat[PERSONA_RATS_MAX] = { -1, -1, -1 };
 	size_t n = at_arg_count(req);
 	char list[64], text[32] = "";
+	struct cmd_radio_state before = *m->radio;
 
 	if (at_req_op(req) == AT_OP_TEST) {
 		mode_list(p->rats, list, sizeof(list));
@@ -356,49 +371,64 @@ static enum at_rc handle_urat(struct at_req *req)
 		rat[i] = (int)v;
 	}
 	memcpy(m->radio->rat, rat, sizeof(rat));
-	cmd_radio_persist(m);
+	return radio_keep(req, m, &before);
+}
+
+/* Index of a +UBANDMASK <rat> in the persona's pair, or -1. */
+static int bandmask_index(const struct persona *p, long rat)
+{
+	for (int i = 0; i < 2; i++)
+		if (p->bandmask_rats[i] == rat)
+			return i;
+	return -1;
+}
+
+static enum at_rc ubandmask_read(struct at_req *req, const struct modem *m)
+{
+	const struct persona *p = m->persona;
+	unsigned long long(*b)[2] = m->radio->bands;
+	const int *rat = p->bandmask_rats;
+
+	if (p->bandmask_two)
+		cmd_reply(req, "+UBANDMASK", "%d,%llu,%llu,%d,%llu,%llu", rat[0], b[0][0], b[0][1],
+			  rat[1], b[1][0], b[1][1]);
+	else
+		cmd_reply(req, "+UBANDMASK", "%d,%llu,%d,%llu", rat[0], b[0][0], rat[1], b[1][0]);
 	return AT_RC_OK;
 }
 
+/*
+ * +UBANDMASK=<rat>,<mask1>[,<mask2>]: ubxlib always sends both masks; a persona without bands
+ * above 64 (SARA-R410M) takes a zero <mask2> only.
+ */
 static enum at_rc handle_ubandmask(struct at_req *req)
 {
 	struct modem *m = at_req_ctx(req);
 	const struct persona *p = m->persona;
-	unsigned long long(*b)[2] = m->radio->bands, v[2] = { 0, 0 };
+	unsigned long long v[2] = { 0, 0 };
 	char mask[24];
-	long rat;
+	int i = bandmask_index(p, at_arg_int(req, 0));
+	struct cmd_radio_state before = *m->radio;
 
 	if (!p->has_bandmask)
 		return cmd_fail(req, -EOPNOTSUPP);
-	if (at_req_op(req) == AT_OP_READ) {
-		if (p->bandmask_two)
-			cmd_reply(req, "+UBANDMASK", "0,%llu,%llu,1,%llu,%llu", b[0][0], b[0][1],
-				  b[1][0], b[1][1]);
-		else
-			cmd_reply(req, "+UBANDMASK", "0,%llu,1,%llu", b[0][0], b[1][0]);
-		return AT_RC_OK;
-	}
+	if (at_req_op(req) == AT_OP_READ)
+		return ubandmask_read(req, m);
 	if (at_req_op(req) == AT_OP_TEST) {
-		cmd_reply(req, "+UBANDMASK",
-			  p->bandmask_two ? "(0,1),(0-%llu),(0-%llu)" : "(0,1),(0-%llu)",
-			  ULLONG_MAX, ULLONG_MAX);
+		cmd_reply(req, "+UBANDMASK", "(%d,%d),(0-%llu),(0-%llu)", p->bandmask_rats[0],
+			  p->bandmask_rats[1], ULLONG_MAX, p->bandmask_two ? ULLONG_MAX : 0);
 		return AT_RC_OK;
 	}
-	rat = at_arg_int(req, 0);
-	for (size_t i = 0; i < 2; i++) {
-		if (!at_arg_present(req, i + 1))
-			continue;
-		if ((i == 1 && !p->bandmask_two) ||
-		    cmd_arg_copy(req, i + 1, mask, sizeof(mask)) < 0 ||
-		    cmd_radio_number(mask, ULLONG_MAX, &v[i]) < 0)
+	for (size_t k = 0; k < 2; k++)
+		if (at_arg_present(req, k + 1) &&
+		    (cmd_arg_copy(req, k + 1, mask, sizeof(mask)) < 0 ||
+		     cmd_radio_number(mask, ULLONG_MAX, &v[k]) < 0))
 			return cmd_fail(req, -EINVAL);
-	}
-	if (v[0] == 0 && v[1] == 0)
-		return cmd_fail(req, -EINVAL); /* at least one band */
-	b[rat][0] = v[0];
-	b[rat][1] = v[1];
-	cmd_radio_persist(m);
-	return AT_RC_OK;
+	if (i < 0 || (v[0] == 0 && v[1] == 0) || (v[1] != 0 && !p->bandmask_two))
+		return cmd_fail(req, -EINVAL); /* unknown RAT, no band, bands the module lacks */
+	m->radio->bands[i][0] = v[0];
+	m->radio->bands[i][1] = v[1];
+	return radio_keep(req, m, &before);
 }
 
 /* At boot: +URAT and +UBANDMASK as set become the ones in use; is the cell usable with them? */
@@ -406,6 +436,7 @@ static void radio_boot(struct modem *m)
 {
 	struct cmd_radio_state *r = m->radio;
 	const struct netsim_cell *c = netsim_cell(m->net);
+	int cell = m->persona->bandmask_cell;
 	bool lte = false, band;
 
 	for (int a = 0; a < EDRX_ACTS && m->persona->edrx_urc_volatile; a++)
@@ -416,8 +447,8 @@ static void radio_boot(struct modem *m)
 	for (int i = 0; i < PERSONA_RATS_MAX && r->rat[i] >= 0; i++)
 		lte = lte || r->rat[i] == m->persona->rat_lte;
 	band = !m->persona->has_bandmask || c->band > 128 ||
-	       (c->band <= 64 ? (r->bands[0][0] >> (c->band - 1)) & 1
-			      : (r->bands[0][1] >> (c->band - 65)) & 1);
+	       (c->band <= 64 ? (r->bands[cell][0] >> (c->band - 1)) & 1
+			      : (r->bands[cell][1] >> (c->band - 65)) & 1);
 	netsim_set_usable(m->net, lte && band);
 	if (!(lte && band))
 		log_info("+URAT/+UBANDMASK exclude the simulated cell: no service");
@@ -432,6 +463,7 @@ static enum at_rc handle_cpsms(struct at_req *req)
 	struct cmd_radio_state *r = m->radio;
 	char tau[sizeof(r->cpsms_tau)], act[sizeof(r->cpsms_active)];
 	long mode = at_arg_int(req, 0);
+	struct cmd_radio_state before = *r;
 
 	if (at_req_op(req) == AT_OP_READ) {
 		cmd_reply(req, "+CPSMS", "%d,,,\"%s\",\"%s\"", r->cpsms_mode, r->cpsms_tau,
@@ -452,8 +484,7 @@ static enum at_rc handle_cpsms(struct at_req *req)
 		if (at_arg_present(req, 4))
 			memcpy(r->cpsms_active, act, sizeof(act));
 	}
-	cmd_radio_persist(m);
-	return AT_RC_OK;
+	return radio_keep(req, m, &before);
 }
 
 /* ---- +CSGT ---- */
@@ -463,6 +494,7 @@ static enum at_rc handle_csgt(struct at_req *req)
 	struct modem *m = at_req_ctx(req);
 	struct cmd_radio_state *r = m->radio;
 	char text[CSGT_TEXT_MAX + 1];
+	struct cmd_radio_state before = *r;
 
 	if (at_req_op(req) == AT_OP_READ) {
 		cmd_reply(req, "+CSGT", "\"%s\",%d", r->csgt_text, r->csgt_mode);
@@ -477,8 +509,7 @@ static enum at_rc handle_csgt(struct at_req *req)
 		memcpy(r->csgt_text, text, sizeof(text));
 	}
 	r->csgt_mode = (int)at_arg_int(req, 0);
-	cmd_radio_persist(m);
-	return AT_RC_OK;
+	return radio_keep(req, m, &before);
 }
 
 /* ---- table and hooks ---- */
@@ -517,7 +548,7 @@ static const struct at_param urat_params[] = {
 	{ "ThirdAcT", AT_P_INT, AT_PF_OPTIONAL, 0, 31, 0, NULL },
 };
 static const struct at_param ubandmask_params[] = {
-	{ "rat", AT_P_INT, 0, 0, 1, 0, NULL },
+	{ "rat", AT_P_INT, 0, 0, 3, 0, NULL },
 	{ "bandmask1", AT_P_ANY, 0, 0, 0, 0, NULL },
 	{ "bandmask2", AT_P_ANY, AT_PF_OPTIONAL, 0, 0, 0, NULL },
 };

@@ -41,7 +41,10 @@ struct cmd_radio_state {
 int cmd_radio_format(const struct cmd_radio_state *r, struct buf *b);
 /* Parses an image into r; on error r is unchanged. Returns 0 or -EINVAL/-ENOMEM. */
 int cmd_radio_parse(struct cmd_radio_state *r, const void *data, size_t len);
-/* Writes the section and commits the NVM (the module keeps these at once). 0 or -errno. */
+/*
+ * Writes the section and commits the NVM (the module keeps these at once). Returns 0 or
+ * -errno; on failure the NVM holds what it held before and the caller undoes its change.
+ */
 int cmd_radio_persist(struct modem *m);
 /* +CPSMS factory values: off, T3412 "01100000", T3324 "00000000". */
 void cmd_radio_cpsms_factory(struct cmd_radio_state *r);

@@ -180,7 +180,9 @@ int cmd_radio_persist(struct modem *m)
 	if (rc == 0)
 		rc = nvm_set(m->sec->nvm, "radio", b.data, b.len);
 	if (rc == 0)
-		rc = nvm_commit(m->sec->nvm);
+		rc = nvm_commit(m->sec->nvm); /* on failure the section is back as it was */
+	else
+		nvm_discard(m->sec->nvm);
 	buf_finish(&b);
 	if (rc < 0)
 		log_error("NVM not written: %s", strerror(-rc));

@@ -452,11 +452,17 @@ static void test_traffic_counters(void **state)
 	assert_int_equal(c.sess_recv, 0);
 	assert_int_equal(c.total_sent, 108);
 	assert_int_equal(c.total_recv, 42);
-	/* +UGCNTSET: totals set, sessions untouched; range checked */
-	assert_int_equal(netsim_set_totals(f->net, 1, 0, 0), 0);
+	/* +UGCNTSET: totals set, sessions restart at 0; range checked */
+	assert_int_equal(netsim_set_totals(f->net, 1, 1000, 2000), 0);
 	assert_int_equal(netsim_counters(f->net, 1, &c), 0);
-	assert_int_equal(c.total_sent, 0);
-	assert_int_equal(c.sess_sent, 7);
+	assert_int_equal(c.total_sent, 1000);
+	assert_int_equal(c.total_recv, 2000);
+	assert_int_equal(c.sess_sent, 0);
+	assert_int_equal(c.sess_recv, 0);
+	netsim_traffic(f->net, 3, 4);
+	assert_int_equal(netsim_counters(f->net, 1, &c), 0);
+	assert_int_equal(c.sess_sent, 3);
+	assert_int_equal(c.total_recv, 2004);
 	assert_int_equal(netsim_set_totals(f->net, 0, 0, 0), -EINVAL);
 	assert_int_equal(netsim_counters(f->net, NETSIM_CID_MAX + 1, &c), -EINVAL);
 }

@@ -12,6 +12,7 @@ Usage: test_radio.py SIM_EXE [r5|r422|r4|lara]
 """
 import os
 import re
+import resource
 import shutil
 import socket
 import sys
@@ -84,7 +85,7 @@ def check_ucged(sim, tap, model, form, set_value, refused):
     good, (earfcn, pci, rsrp, rsrq, tac, ci) = parse_ucged(form, got)
     tap.point(good, '%s: +UCGED lines parse as ubxlib reads them' % model, repr(got))
     n_rsrp, n_rsrq_index, n_tac, n_ci = network_view(sim)
-    tap.point(earfcn == 6300 and 0 <= pci <= 503,
+    tap.point(earfcn == 2525 and 0 <= pci <= 503,
               '%s: EARFCN %d, PCI %d' % (model, earfcn, pci), repr(got))
     tap.point(rsrp == n_rsrp and rsrp < 0,
               '%s: RSRP %d dBm agrees with +CESQ (%d)' % (model, rsrp, n_rsrp), repr(got))
@@ -158,11 +159,22 @@ def check_cscon_counters(exe, tap, model):
         line = wait_for(sim, r'\+CSCON: ?0')
         tap.point(line is not None, '%s: +CSCON: 0 when the socket goes quiet' % model,
                   repr(sim.rx))
+        peer.settimeout(5.0)
+        _, addr = peer.recvfrom(64)
+        peer.sendto(b'pong', addr)  # the network side answers while RRC is idle
+        line = wait_for(sim, r'\+CSCON: ?1')
+        tap.point(line is not None, '%s: +CSCON: 1 when data arrives' % model, repr(sim.rx))
+        got = command(sim, 'AT+UGCNTRD')
+        f = [fields(x) for x in got or [] if x.startswith('+UGCNTRD')][:1] or [[]]
+        f = f[0]
+        tap.point(len(f) == 5 and int(f[2]) == 4 and int(f[4]) == 4,
+                  '%s: +UGCNTRD counts the 4 bytes received' % model, repr(got))
         got = command(sim, 'AT+UGCNTSET=1,0,0')
         got2 = command(sim, 'AT+UGCNTRD')
         f = fields(got2[0]) if got2 else []
-        tap.point(got == ['OK'] and len(f) == 5 and f[3] == '0' and f[4] == '0',
-                  '%s: +UGCNTSET=1,0,0 resets the totals' % model, repr(got2))
+        tap.point(got == ['OK'] and f == ['1', '0', '0', '0', '0'],
+                  '%s: +UGCNTSET=1,0,0 resets session and totals (ubxlib reset)' % model,
+                  repr(got2))
     finally:
         sim.close()
         peer.close()
@@ -176,14 +188,15 @@ def restart(exe, args, sim):
     return sim
 
 
-# A radio configuration without the simulated cell (LTE band 20): command, its read, the
+# A radio configuration without the simulated cell (LTE band 5): command, its read, the
 # fields read back, the command restoring the factory value.
 NO_CELL = {
     'r5': ('AT+UBANDMASK=0,1', 'AT+UBANDMASK?', ['0', '1', '0', '1', '185473183', '1048642'],
            'AT+UBANDMASK=0,185473183,1048642'),
     'r422': ('AT+URAT=9', 'AT+URAT?', ['9'], 'AT+URAT=7,8,9'),
     'r4': ('AT+URAT=8', 'AT+URAT?', ['8'], 'AT+URAT=7,8'),
-    'lara': ('AT+URAT=2,0', 'AT+URAT?', ['2', '0'], 'AT+URAT=3,2,0'),
+    'lara': ('AT+UBANDMASK=3,1,0', 'AT+UBANDMASK?', ['2', '26', '0', '3', '1', '0'],
+             'AT+UBANDMASK=3,14362,66'),
 }
 
 
@@ -214,6 +227,18 @@ def check_nvm(exe, tap, model, act, form):
                   '%s: +CPSMS with a 7-bit timer is refused' % model, repr(got))
         got = command(sim, 'AT+CPSMS=1,,,"00000110","00000001"')
         tap.point(got == ['OK'], '%s: AT+CPSMS=1 with both timers' % model, repr(got))
+        # a full disk (RLIMIT_FSIZE, as tests/sec/nvm_full.py): the change is refused and undone
+        resource.prlimit(sim.proc.pid, resource.RLIMIT_FSIZE, (1, resource.RLIM_INFINITY))
+        got = command(sim, 'AT+CSGT=1,"lost"')
+        got2 = command(sim, 'AT+CEDRXS=0,%d' % act)
+        resource.prlimit(sim.proc.pid, resource.RLIMIT_FSIZE,
+                         (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        tap.point(got == ['+CME ERROR: memory full'] and got2 == got,
+                  '%s: NVM not writable: +CSGT/+CEDRXS answer memory full' % model,
+                  repr((got, got2)))
+        got = command(sim, 'AT+CSGT?')
+        tap.point(got is not None and re.fullmatch(r'\+CSGT: ?"ukms ready",1', got[0]),
+                  '%s: the refused +CSGT left the greeting as it was' % model, repr(got))
         tap.point(wait_registered(sim), '%s: registered' % model, '')
         got = command(sim, bad)
         tap.point(got == ['OK'], '%s: %s' % (model, bad), repr(got))
@@ -295,25 +320,49 @@ def check_edrx(sim, tap, model, form):
 
 
 def check_bandmask(sim, tap, model, form):
-    """+UBANDMASK per persona: none on LARA-R6, one mask per RAT on SARA-R410M."""
-    if form == 'lara':
-        got = command(sim, 'AT+UBANDMASK?')
-        tap.point(got == ['+CME ERROR: operation not supported'],
-                  '%s: no +UBANDMASK' % model, repr(got))
-        return
-    if form == 'r4':
-        got = command(sim, 'AT+UBANDMASK=1,524288,1')
-        tap.point(got == ['+CME ERROR: incorrect parameters'],
-                  '%s: +UBANDMASK with a second mask refused' % model, repr(got))
-    got = command(sim, 'AT+UBANDMASK=1,0')
+    """+UBANDMASK per persona in the forms ubxlib's u_cell_cfg.c writes (always two masks) and
+    reads: RATs 0/1 (Cat-M1/NB-IoT), LARA-R6 2/3 (2G-3G/LTE); one mask per RAT on SARA-R410M."""
+    rats = (2, 3) if form == 'lara' else (0, 1)
+    got = command(sim, 'AT+UBANDMASK=%d,0,0' % rats[1])
     tap.point(got == ['+CME ERROR: incorrect parameters'],
               '%s: an empty band mask is refused' % model, repr(got))
-    got = command(sim, 'AT+UBANDMASK=1,524288')
+    got = command(sim, 'AT+UBANDMASK=%d,16,0' % (1 if form == 'lara' else 2))
+    tap.point(got == ['+CME ERROR: incorrect parameters'],
+              '%s: a RAT the module lacks is refused' % model, repr(got))
+    if form == 'r4':
+        got = command(sim, 'AT+UBANDMASK=1,16,1')
+        tap.point(got == ['+CME ERROR: incorrect parameters'],
+                  '%s: bands above 64 are refused' % model, repr(got))
+    got = command(sim, 'AT+UBANDMASK=%d,16,0' % rats[1])
     got2 = command(sim, 'AT+UBANDMASK?')
     f = fields(got2[0]) if got2 else []
-    n = 3 if form != 'r4' else 2
-    tap.point(got == ['OK'] and len(f) == 2 * n and f[n] == '1' and f[n + 1] == '524288',
-              '%s: AT+UBANDMASK=1,524288 read back' % model, repr(got2))
+    n = 2 if form == 'r4' else 3
+    tap.point(got == ['OK'] and len(f) == 2 * n and f[0] == str(rats[0]) and
+              f[n] == str(rats[1]) and f[n + 1] == '16',
+              '%s: AT+UBANDMASK=%d,16,0 read back' % (model, rats[1]), repr(got2))
+
+
+def check_urat(sim, tap, model, form):
+    """+URAT values, count and ordering per persona (ubxlib u_cell_cfg.c numbering)."""
+    test, good, dup, many, alien = {
+        'r5': ('(7)', '7', '7,7', '7,7', '8'),  # SARA-R510M8S is 00B: LTE-M only
+        'r422': ('(7,8,9),(7,8,9),(7,8,9)', '9,7', '8,8', '7,8,9,7', '3'),
+        'r4': ('(7,8),(7,8)', '8,7', '7,7', '7,8,7', '9'),
+        'lara': ('(0,2,3),(0,2,3),(0,2,3)', '3,0', '3,3', '3,2,0,3', '7'),
+    }[form]
+    got = command(sim, 'AT+URAT=?')
+    tap.point(got is not None and re.fullmatch(r'\+URAT: ?' + re.escape(test), got[0]),
+              '%s: AT+URAT=? is %s' % (model, test), repr(got))
+    for bad, why in ((dup, 'a RAT twice'), (many, 'too many RATs'), (alien, 'another RAT')):
+        got = command(sim, 'AT+URAT=' + bad)
+        tap.point(got == ['+CME ERROR: incorrect parameters'],
+                  '%s: AT+URAT=%s refused (%s)' % (model, bad, why), repr(got))
+    old = command(sim, 'AT+URAT?')
+    got = command(sim, 'AT+URAT=' + good)
+    got2 = command(sim, 'AT+URAT?')
+    tap.point(got == ['OK'] and got2 is not None and fields(got2[0]) == good.split(','),
+              '%s: AT+URAT=%s read back in that order' % (model, good), repr(got2))
+    command(sim, 'AT+URAT=' + ','.join(fields(old[0])))
 
 
 def check_amp_v(sim, tap, model):
@@ -377,6 +426,7 @@ def run_family(exe, tap, model, form, set_value, refused):
         check_amp_v(sim, tap, model)
         check_edrx(sim, tap, model, form)
         check_bandmask(sim, tap, model, form)
+        check_urat(sim, tap, model, form)
         check_greeting_reboot(sim, tap, model)
     finally:
         rc = sim.close()
