@@ -95,6 +95,7 @@ int h_healthz(struct ctx *c);
 int h_admin_list_devices(struct ctx *c);
 int h_admin_add_device(struct ctx *c);
 int h_admin_provisioning(struct ctx *c);
+int h_admin_get_device(struct ctx *c);
 int h_admin_add_account(struct ctx *c);
 
 /* Records an error detail for the response; returns -err for `return reply_fail(...)`. */

@@ -68,7 +68,7 @@ static int psk_body(struct ctx *c, const struct rot_psk *psk, const struct platf
 
 int h_getpsk(struct ctx *c)
 {
-	const struct platform_device *d = NULL;
+	struct platform_device dev, *d = &dev;
 	struct rot_identity id;
 	struct rot_psk psk = { .len = 0 };
 	size_t len = 16;
@@ -79,7 +79,7 @@ int h_getpsk(struct ctx *c)
 		rc = key_length(c, &len);
 	if (rc < 0)
 		return rc;
-	rc = platform_derive_psk(c->snap->platform, &id, len, &d, &psk);
+	rc = platform_derive_psk(c->snap->platform, &id, len, d, &psk);
 	if (rc == -ENOENT || (rc == 0 && strcmp(d->account, c->account->name) != 0))
 		rc = reply_fail(c, API_ERR_KEY_NOT_FOUND, NULL);
 	else if (rc == 0 && !d->psk_provisioning)

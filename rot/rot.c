@@ -26,6 +26,9 @@ static const char label_dev[] = "device key";
 static const char label_ref[] = "device reference";
 static const char label_tag[] = "ukms-v1 tag";
 static const char label_psk[] = "ukms-v1 psk";
+static const char label_fleet_ref[] = "fleet reference";
+static const char label_fleet_round[] = "ukms-v1 fleet ref";
+static const char label_fleet_code[] = "ukms-v1 fleet code";
 
 #define LABEL_LEN(l)  (sizeof(l) - 1) /* ASCII bytes, no NUL */
 #define ID_SIGNED_LEN (ROT_IDENTITY_LEN - ROT_TAG_LEN)
@@ -195,6 +198,70 @@ int rot_device_ref(const uint8_t secret[ROT_SECRET_LEN], const uint8_t uid[ROT_U
 	if (rc == 0)
 		rc = rot_ref_from_key(&k_ref, uid, out);
 	rot_key_clear(&k_ref);
+	return rc;
+}
+
+int rot_fleet_ref_key(const uint8_t secret[ROT_SECRET_LEN], struct rot_key *out)
+{
+	return rot_platform_subkey(secret, label_salt, label_fleet_ref, out->bytes,
+				   sizeof(out->bytes));
+}
+
+int rot_fleet_code(const struct rot_key *ref_key, const char *name, uint16_t *out)
+{
+	uint8_t b[2];
+	int rc = hmac(ref_key, label_fleet_code, LABEL_LEN(label_fleet_code), name, strlen(name), b,
+		      sizeof(b));
+
+	*out = rc == 0 ? (uint16_t)(b[0] << 8 | b[1]) : 0;
+	return rc;
+}
+
+/* Feistel round function: HMAC-SHA256(K, "ukms-v1 fleet ref" || round || x)[0..2). */
+static int fleet_round(const struct rot_key *k, unsigned round, uint16_t x, uint16_t *out)
+{
+	uint8_t in[3] = { (uint8_t)round, (uint8_t)(x >> 8), (uint8_t)x };
+	uint8_t b[2];
+	int rc = hmac(k, label_fleet_round, LABEL_LEN(label_fleet_round), in, sizeof(in), b,
+		      sizeof(b));
+
+	*out = (uint16_t)(b[0] << 8 | b[1]);
+	return rc;
+}
+
+int rot_fleet_ref(const struct rot_key *k, uint32_t plain, uint8_t out[ROT_REF_LEN])
+{
+	uint16_t l = (uint16_t)(plain >> 16), r = (uint16_t)plain, f = 0;
+	int rc = 0;
+
+	for (unsigned i = 0; rc == 0 && i < ROT_FLEET_ROUNDS; i++) {
+		uint16_t t = r;
+
+		rc = fleet_round(k, i, r, &f);
+		r = (uint16_t)(l ^ f);
+		l = t;
+	}
+	out[0] = (uint8_t)(l >> 8);
+	out[1] = (uint8_t)l;
+	out[2] = (uint8_t)(r >> 8);
+	out[3] = (uint8_t)r;
+	return rc;
+}
+
+int rot_fleet_unref(const struct rot_key *k, const uint8_t ref[ROT_REF_LEN], uint32_t *plain)
+{
+	uint16_t l = (uint16_t)(ref[0] << 8 | ref[1]), r = (uint16_t)(ref[2] << 8 | ref[3]);
+	uint16_t f = 0;
+	int rc = 0;
+
+	for (unsigned i = ROT_FLEET_ROUNDS; rc == 0 && i-- > 0;) {
+		uint16_t t = l;
+
+		rc = fleet_round(k, i, l, &f);
+		l = (uint16_t)(r ^ f);
+		r = t;
+	}
+	*plain = (uint32_t)l << 16 | r;
 	return rc;
 }
 

@@ -57,7 +57,7 @@ void config_usage(FILE *out)
 		"Emulated u-blox cellular module with a Root of Trust, on a pseudo-terminal.\n\n"
 		"  -m, --model NAME       module persona (default " PERSONA_DEFAULT ")\n"
 		"  -p, --platform FILE    platform file (default: built-in demo platform)\n"
-		"  -d, --device UID|IMEI  device of the platform to emulate\n"
+		"  -d, --device UID|IMEI|FLEET:INDEX  device of the platform to emulate\n"
 		"  -l, --link PATH        stable symlink to the pseudo-terminal\n"
 		"      --headless         no console even on a terminal\n"
 		"      --log-level LEVEL  error, warn, info (default), debug, trace\n"

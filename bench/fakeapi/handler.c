@@ -74,7 +74,7 @@ static double time_handler(struct api *a, const struct api_request *g, long iter
 
 static double time_derive(const struct platform *p, const struct rot_identity *id, long iters)
 {
-	const struct platform_device *d;
+	struct platform_device d;
 	struct rot_psk psk;
 	double t0 = now_s();
 
