@@ -8,6 +8,8 @@
 #include "api_priv.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -49,21 +51,30 @@ static int key_id(struct ctx *c, struct rot_identity *id)
 	return 0;
 }
 
+/*
+ * {"Key":"<base64>","ROTPublicUID":"<16 hex>"}, written straight into the response text (both
+ * values need no JSON escaping): no cJSON tree on the hot path.
+ */
 static int psk_body(struct ctx *c, const struct rot_psk *psk, const struct platform_device *d)
 {
 	char b64[64];
-	cJSON *o = cJSON_CreateObject();
+	size_t cap = 64 + sizeof(b64) + sizeof(d->uid_hex);
+	char *text = malloc(cap);
 	int rc = b64_encode(psk->bytes, psk->len, b64, sizeof(b64));
+	int n = rc < 0 || text == NULL
+			? -1
+			: snprintf(text, cap, "{\"Key\":\"%s\",\"ROTPublicUID\":\"%s\"}", b64,
+				   d->uid_hex);
 
-	if (rc < 0 || !cJSON_AddStringToObject(o, "Key", b64) ||
-	    !cJSON_AddStringToObject(o, "ROTPublicUID", d->uid_hex)) {
-		json_wipe(o);
-		cJSON_Delete(o);
-		o = NULL;
-	}
 	OPENSSL_cleanse(b64, sizeof(b64));
+	if (n < 0 || (size_t)n >= cap) {
+		if (text != NULL)
+			OPENSSL_cleanse(text, cap);
+		free(text);
+		text = NULL;
+	}
 	c->reply->secret = true;
-	return reply_ok(c, 200, o);
+	return reply_text(c, 200, text);
 }
 
 int h_getpsk(struct ctx *c)

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -47,16 +48,38 @@ static OSSL_PARAM utf8(const char *key, const char *value)
 /*
  * The HKDF algorithm and an HMAC-SHA256 context with the digest already set, made once per
  * process: EVP_*_fetch and setting a digest by name each cost a locked lookup, which dominated
- * a GetPSK request. The HMAC template is duplicated for each operation (OpenSSL 3.0 cannot
- * duplicate an HKDF context, so HKDF gets a fresh context from the fetched algorithm). Written
- * once under pthread_once and only read afterwards — an immutable cache, not mutable state;
- * never freed, like OpenSSL's own method store.
+ * a GetPSK request. Written once under pthread_once and only read afterwards — an immutable
+ * cache, not mutable state; never freed, like OpenSSL's own method store.
+ *
+ * Each thread then keeps its own working contexts (a copy of the HMAC template and one HKDF
+ * context), re-keyed for every operation instead of allocated and freed: the allocation, copy
+ * and free were half of the cost of a tag check. They are per-thread (pthread key, freed with
+ * the thread), so no two threads share a context; the HKDF context is reset (which wipes its key)
+ * after each use, the HMAC context holds only the key schedule of the last key used.
  */
 static struct {
 	EVP_KDF *hkdf;
 	EVP_MAC_CTX *hmac;
+	pthread_key_t thread_key;
+	bool have_key;
 } tmpl;
 static pthread_once_t tmpl_once = PTHREAD_ONCE_INIT;
+
+struct thread_ctx {
+	EVP_MAC_CTX *hmac;
+	EVP_KDF_CTX *hkdf;
+};
+
+static void thread_ctx_free(void *p)
+{
+	struct thread_ctx *t = p;
+
+	if (t == NULL)
+		return;
+	EVP_MAC_CTX_free(t->hmac);
+	EVP_KDF_CTX_free(t->hkdf);
+	free(t);
+}
 
 static void make_templates(void)
 {
@@ -70,25 +93,38 @@ static void make_templates(void)
 		tmpl.hmac = NULL;
 	}
 	EVP_MAC_free(mac); /* the context holds its own reference */
+	tmpl.have_key = pthread_key_create(&tmpl.thread_key, thread_ctx_free) == 0;
 }
 
-static EVP_KDF_CTX *hkdf_ctx(void)
+/* This thread's working contexts, created on first use; NULL on allocation failure. */
+static struct thread_ctx *thread_ctx(void)
 {
-	pthread_once(&tmpl_once, make_templates);
-	return tmpl.hkdf != NULL ? EVP_KDF_CTX_new(tmpl.hkdf) : NULL;
-}
+	struct thread_ctx *t;
 
-static EVP_MAC_CTX *hmac_ctx(void)
-{
 	pthread_once(&tmpl_once, make_templates);
-	return tmpl.hmac != NULL ? EVP_MAC_CTX_dup(tmpl.hmac) : NULL;
+	if (!tmpl.have_key || tmpl.hmac == NULL || tmpl.hkdf == NULL)
+		return NULL;
+	t = pthread_getspecific(tmpl.thread_key);
+	if (t != NULL)
+		return t;
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return NULL;
+	t->hmac = EVP_MAC_CTX_dup(tmpl.hmac);
+	t->hkdf = EVP_KDF_CTX_new(tmpl.hkdf);
+	if (t->hmac == NULL || t->hkdf == NULL || pthread_setspecific(tmpl.thread_key, t) != 0) {
+		thread_ctx_free(t);
+		return NULL;
+	}
+	return t;
 }
 
 /* HKDF-SHA256. salt == NULL selects EXPAND_ONLY (ikm is then the PRK). */
 static int hkdf(const uint8_t *ikm, size_t ikm_len, const void *salt, size_t salt_len,
 		const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len)
 {
-	EVP_KDF_CTX *ctx = hkdf_ctx();
+	struct thread_ctx *t = thread_ctx();
+	EVP_KDF_CTX *ctx = t != NULL ? t->hkdf : NULL;
 	OSSL_PARAM p[6];
 	size_t n = 0;
 	int rc = -EIO;
@@ -106,7 +142,8 @@ static int hkdf(const uint8_t *ikm, size_t ikm_len, const void *salt, size_t sal
 	if (EVP_KDF_derive(ctx, out, out_len, p) == 1)
 		rc = 0;
 out:
-	EVP_KDF_CTX_free(ctx); /* also wipes the key material it copied */
+	if (ctx != NULL)
+		EVP_KDF_CTX_reset(ctx); /* wipes the key material it copied */
 	return rc;
 }
 
@@ -115,7 +152,8 @@ static int hmac(const struct rot_key *key, const void *a, size_t a_len, const vo
 		uint8_t *out, size_t out_len)
 {
 	uint8_t mac[32];
-	EVP_MAC_CTX *ctx = hmac_ctx();
+	struct thread_ctx *t = thread_ctx();
+	EVP_MAC_CTX *ctx = t != NULL ? t->hmac : NULL;
 	size_t mac_len = 0;
 	int rc = -EIO;
 
@@ -129,7 +167,6 @@ static int hmac(const struct rot_key *key, const void *a, size_t a_len, const vo
 	rc = 0;
 out:
 	OPENSSL_cleanse(mac, sizeof(mac));
-	EVP_MAC_CTX_free(ctx);
 	return rc;
 }
 
