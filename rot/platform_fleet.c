@@ -294,7 +294,7 @@ int platform_fleet_resolve(const struct platform *p, const struct rot_identity *
 		if ((fl->code & 0xFF) != plain >> 24 || index >= (uint32_t)fl->count)
 			continue;
 		fill(p, f, index, &d);
-		rc = rot_device_key(p->secret, d.uid, &k);
+		rc = rot_device_key_prk(&p->prk, d.uid, &k);
 		if (rc == 0)
 			rc = rot_identity_verify(&k, id);
 		if (rc == 0) {

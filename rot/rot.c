@@ -96,6 +96,13 @@ static void make_templates(void)
 	tmpl.have_key = pthread_key_create(&tmpl.thread_key, thread_ctx_free) == 0;
 }
 
+static int hkdf_set_digest(EVP_KDF_CTX *ctx)
+{
+	OSSL_PARAM d[2] = { utf8(OSSL_KDF_PARAM_DIGEST, "SHA256"), OSSL_PARAM_construct_end() };
+
+	return EVP_KDF_CTX_set_params(ctx, d) == 1 ? 0 : -EIO;
+}
+
 /* This thread's working contexts, created on first use; NULL on allocation failure. */
 static struct thread_ctx *thread_ctx(void)
 {
@@ -112,11 +119,28 @@ static struct thread_ctx *thread_ctx(void)
 		return NULL;
 	t->hmac = EVP_MAC_CTX_dup(tmpl.hmac);
 	t->hkdf = EVP_KDF_CTX_new(tmpl.hkdf);
-	if (t->hmac == NULL || t->hkdf == NULL || pthread_setspecific(tmpl.thread_key, t) != 0) {
+	if (t->hmac == NULL || t->hkdf == NULL || hkdf_set_digest(t->hkdf) < 0 ||
+	    pthread_setspecific(tmpl.thread_key, t) != 0) {
 		thread_ctx_free(t);
 		return NULL;
 	}
 	return t;
+}
+
+/*
+ * Replaces the key an HKDF context copied by one zero byte (OpenSSL wipes the old copy): the
+ * context keeps its digest, so the next use does not fetch SHA256 by name again.
+ */
+static void hkdf_wipe(EVP_KDF_CTX *ctx)
+{
+	static const uint8_t zero[1];
+	OSSL_PARAM w[2] = { octets(OSSL_KDF_PARAM_KEY, zero, sizeof(zero)),
+			    OSSL_PARAM_construct_end() };
+
+	if (EVP_KDF_CTX_set_params(ctx, w) != 1) {
+		EVP_KDF_CTX_reset(ctx); /* wipes too, and forgets the digest */
+		hkdf_set_digest(ctx);
+	}
 }
 
 /* HKDF-SHA256. salt == NULL selects EXPAND_ONLY (ikm is then the PRK). */
@@ -130,24 +154,23 @@ static int hkdf(const uint8_t *ikm, size_t ikm_len, const void *salt, size_t sal
 	int rc = -EIO;
 
 	if (ctx == NULL)
-		goto out;
-	p[n++] = utf8(OSSL_KDF_PARAM_DIGEST, "SHA256");
+		return rc;
 	p[n++] = octets(OSSL_KDF_PARAM_KEY, ikm, ikm_len);
 	p[n++] = octets(OSSL_KDF_PARAM_INFO, info, info_len);
 	if (salt != NULL)
 		p[n++] = octets(OSSL_KDF_PARAM_SALT, salt, salt_len);
-	else
-		p[n++] = utf8(OSSL_KDF_PARAM_MODE, "EXPAND_ONLY");
+	p[n++] = utf8(OSSL_KDF_PARAM_MODE, salt != NULL ? "EXTRACT_AND_EXPAND" : "EXPAND_ONLY");
 	p[n] = OSSL_PARAM_construct_end();
 	if (EVP_KDF_derive(ctx, out, out_len, p) == 1)
 		rc = 0;
-out:
-	if (ctx != NULL)
-		EVP_KDF_CTX_reset(ctx); /* wipes the key material it copied */
+	hkdf_wipe(ctx);
 	return rc;
 }
 
-/* HMAC-SHA256(key, a || b) truncated to out_len (<= 32). */
+/*
+ * HMAC-SHA256(key, a || b) truncated to out_len (<= 32). key == NULL reuses the key of this
+ * thread's previous call (no new key schedule; only for back-to-back calls with one key).
+ */
 static int hmac(const struct rot_key *key, const void *a, size_t a_len, const void *b, size_t b_len,
 		uint8_t *out, size_t out_len)
 {
@@ -159,7 +182,8 @@ static int hmac(const struct rot_key *key, const void *a, size_t a_len, const vo
 
 	if (ctx == NULL)
 		goto out;
-	if (EVP_MAC_init(ctx, key->bytes, sizeof(key->bytes), NULL) != 1 ||
+	if (EVP_MAC_init(ctx, key != NULL ? key->bytes : NULL, key != NULL ? sizeof(key->bytes) : 0,
+			 NULL) != 1 ||
 	    EVP_MAC_update(ctx, a, a_len) != 1 || EVP_MAC_update(ctx, b, b_len) != 1 ||
 	    EVP_MAC_final(ctx, mac, &mac_len, sizeof(mac)) != 1 || mac_len < out_len)
 		goto out;
@@ -198,6 +222,43 @@ int rot_device_key(const uint8_t secret[ROT_SECRET_LEN], const uint8_t uid[ROT_U
 	memcpy(info + LABEL_LEN(label_dev), uid, ROT_UID_LEN);
 	rc = hkdf(secret, ROT_SECRET_LEN, label_salt, LABEL_LEN(label_salt), info, sizeof(info),
 		  out->bytes, sizeof(out->bytes));
+	if (rc < 0)
+		rot_key_clear(out);
+	return rc;
+}
+
+int rot_platform_prk(const uint8_t secret[ROT_SECRET_LEN], struct rot_key *out)
+{
+	struct thread_ctx *t = thread_ctx();
+	EVP_KDF_CTX *ctx = t != NULL ? t->hkdf : NULL;
+	OSSL_PARAM p[5];
+	int rc = -EIO;
+
+	if (ctx == NULL)
+		return rc;
+	p[0] = utf8(OSSL_KDF_PARAM_DIGEST, "SHA256");
+	p[1] = octets(OSSL_KDF_PARAM_KEY, secret, ROT_SECRET_LEN);
+	p[2] = octets(OSSL_KDF_PARAM_SALT, label_salt, LABEL_LEN(label_salt));
+	p[3] = utf8(OSSL_KDF_PARAM_MODE, "EXTRACT_ONLY");
+	p[4] = OSSL_PARAM_construct_end();
+	if (EVP_KDF_derive(ctx, out->bytes, sizeof(out->bytes), p) == 1)
+		rc = 0;
+	hkdf_wipe(ctx);
+	if (rc < 0)
+		rot_key_clear(out);
+	return rc;
+}
+
+int rot_device_key_prk(const struct rot_key *prk, const uint8_t uid[ROT_UID_LEN],
+		       struct rot_key *out)
+{
+	uint8_t info[LABEL_LEN(label_dev) + ROT_UID_LEN];
+	int rc;
+
+	memcpy(info, label_dev, LABEL_LEN(label_dev));
+	memcpy(info + LABEL_LEN(label_dev), uid, ROT_UID_LEN);
+	rc = hkdf(prk->bytes, sizeof(prk->bytes), NULL, 0, info, sizeof(info), out->bytes,
+		  sizeof(out->bytes));
 	if (rc < 0)
 		rot_key_clear(out);
 	return rc;
@@ -254,13 +315,16 @@ int rot_fleet_code(const struct rot_key *ref_key, const char *name, uint16_t *ou
 	return rc;
 }
 
-/* Feistel round function: HMAC-SHA256(K, "ukms-v1 fleet ref" || round || x)[0..2). */
+/*
+ * Feistel round function: HMAC-SHA256(K, "ukms-v1 fleet ref" || round || x)[0..2). The rounds
+ * of one permutation run back to back, so only the first sets the key.
+ */
 static int fleet_round(const struct rot_key *k, unsigned round, uint16_t x, uint16_t *out)
 {
 	uint8_t in[3] = { (uint8_t)round, (uint8_t)(x >> 8), (uint8_t)x };
 	uint8_t b[2];
-	int rc = hmac(k, label_fleet_round, LABEL_LEN(label_fleet_round), in, sizeof(in), b,
-		      sizeof(b));
+	int rc = hmac(round == 0 || round == ROT_FLEET_ROUNDS - 1 ? k : NULL, label_fleet_round,
+		      LABEL_LEN(label_fleet_round), in, sizeof(in), b, sizeof(b));
 
 	*out = (uint16_t)(b[0] << 8 | b[1]);
 	return rc;

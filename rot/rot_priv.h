@@ -19,6 +19,14 @@ int rot_ref_from_key(const struct rot_key *ref_key, const uint8_t uid[ROT_UID_LE
 		     uint8_t out[ROT_REF_LEN]);
 
 /*
+ * PRK = HKDF-Extract(salt "ukms-v1", secret), shared by every device key, and K_dev expanded
+ * from it (the same bytes as rot_device_key, one HKDF-Extract fewer per device).
+ */
+int rot_platform_prk(const uint8_t secret[ROT_SECRET_LEN], struct rot_key *out);
+int rot_device_key_prk(const struct rot_key *prk, const uint8_t uid[ROT_UID_LEN],
+		       struct rot_key *out);
+
+/*
  * Fleet devices (docs/rot-derivation.md, "Fleets"). K_fref = HKDF-SHA256(secret, "ukms-v1",
  * "fleet reference", 32). A fleet's 16-bit code is HMAC-SHA256(K_ref, "ukms-v1 fleet code" ||
  * name)[0..2). A fleet device's reference is a keyed permutation of the 32-bit value

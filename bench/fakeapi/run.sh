@@ -13,6 +13,8 @@
 # logs at "warn" (the per-request info line is measured separately with UKMS_BENCH_LOG=info).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/fakeapi/wrk_lib.sh
+. "$here/wrk_lib.sh"
 build=${1:-$here/../../build}
 secs=${2:-10}
 threads=${3:-2}
@@ -30,18 +32,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_port() { # file -> prints the port once the "listening on" line appears
-    for _ in $(seq 1 100); do
-        if grep -q "listening on" "$1" 2>/dev/null; then
-            sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$1" | head -n 1
-            return 0
-        fi
-        sleep 0.05
-    done
-    echo "server did not start" >&2
-    return 1
-}
-
 plat=()
 [ -n "${UKMS_BENCH_PLATFORM:-}" ] && plat=(--platform "$UKMS_BENCH_PLATFORM")
 "$api" --listen 127.0.0.1:0 --threads "$threads" --log-level "${UKMS_BENCH_LOG:-warn}" \
@@ -58,24 +48,6 @@ UKMS_TOKEN=$(curl -sf -X POST "http://127.0.0.1:$api_port/v1/authenticate" \
     -d '{"APIKey":"11111111-2222-4333-8444-555555555555","APISecret":"ukmsDemoSecretNotSecretPublic001"}' |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["AuthToken"])')
 UKMS_KEYID=$("$rotgen" "${plat[@]}" "${UKMS_BENCH_DEVICE:-0A04F008003C9623}" 1 16 | cut -d' ' -f1)
-
-run_wrk() { # name port -> "rps p50_ms p99_ms non2xx errors"
-    wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$here/getpsk.lua" "http://127.0.0.1:$2" \
-        >"$work/$1.wrk"
-    python3 - "$work/$1.wrk" <<'PY'
-import re, sys
-t = open(sys.argv[1]).read()
-def ms(label):
-    m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", t, re.M)
-    v, u = float(m.group(1)), m.group(2)
-    return v / 1000 if u == "us" else v * 1000 if u == "s" else v
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
-non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
-errs = re.search(r"Socket errors: (.*)", t)
-print(f"{rps:.0f} {ms('50%'):.3f} {ms('99%'):.3f} {non2xx.group(1) if non2xx else 0} "
-      f"{'yes' if errs else 'no'}")
-PY
-}
 
 printf "%-16s %5s %10s %9s %9s %8s %13s\n" server round "req/s" "p50 ms" "p99 ms" non-2xx \
     socket-errors
