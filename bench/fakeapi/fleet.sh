@@ -17,14 +17,7 @@ size=${5:-1000000}
 conns=64
 api=$build/fakeapi/ukms-fakeapi
 rotgen=$build/fakeapi/fakeapi-rotgen
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workdir # $work, $pids: killed and removed on exit
 
 "$rotgen" --dump-platform >"$work/demo.json"
 python3 - "$work/demo.json" "$work/fleet.json" "$size" <<'PY'

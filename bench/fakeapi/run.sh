@@ -23,14 +23,7 @@ conns=64
 api=$build/fakeapi/ukms-fakeapi
 bare=$build/fakeapi/fakeapi-bare-mhd
 rotgen=$build/fakeapi/fakeapi-rotgen
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workdir # $work, $pids: killed and removed on exit
 
 plat=()
 [ -n "${UKMS_BENCH_PLATFORM:-}" ] && plat=(--platform "$UKMS_BENCH_PLATFORM")

@@ -1,5 +1,11 @@
 # Shared by bench/fakeapi/run.sh and fleet.sh (sourced; needs $work, $conns, $secs, $here).
 
+bench_workdir() { # sets $work (a temp dir) and $pids; on exit kills $pids and removes $work
+    work=$(mktemp -d)
+    pids=()
+    trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+}
+
 wait_port() { # file -> prints the port once the "listening on" line appears
     for _ in $(seq 1 100); do
         if grep -q "listening on" "$1" 2>/dev/null; then
