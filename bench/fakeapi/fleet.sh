@@ -57,14 +57,15 @@ key_fleet=$("$rotgen" --platform "$work/fleet.json" "load:$((size - 1))" 1 16 | 
 printf "%-26s %5s %10s %9s %9s %8s\n" server round "req/s" "p50 ms" "p99 ms" non-2xx
 d_sum=0 f_sum=0
 for r in $(seq 1 "$rounds"); do
-    read -r d_rps d_p50 d_p99 d_bad _ < <(UKMS_KEYID=$key_demo run_wrk demo "$port_demo")
-    read -r f_rps f_p50 f_p99 f_bad _ < <(UKMS_KEYID=$key_fleet run_wrk fleet "$port_fleet")
+    read -r d_rps d_p50 d_p99 d_bad _ < <(UKMS_KEYID=$key_demo run_wrk demo "$port_demo" "$pid_demo")
+    read -r f_rps f_p50 f_p99 f_bad _ < <(UKMS_KEYID=$key_fleet run_wrk fleet "$port_fleet" "$pid_fleet")
     printf "%-26s %5s %10s %9s %9s %8s\n" "demo (13 devices)" "$r" "$d_rps" "$d_p50" "$d_p99" "$d_bad"
     printf "%-26s %5s %10s %9s %9s %8s\n" "fleet ($size, last dev)" "$r" "$f_rps" "$f_p50" \
         "$f_p99" "$f_bad"
     d_sum=$((d_sum + d_rps)) f_sum=$((f_sum + f_rps))
 done
 python3 -c "r=$f_sum/$d_sum; print(f'GetPSK ratio fleet/demo over {$rounds} rounds = {r:.2f} (goal >= 0.95)')"
+cpu_summary demo fleet
 echo "start-up ms: demo $ms_demo, fleet $ms_fleet"
 echo "RSS KiB after start: demo $rss0_demo, fleet $rss0_fleet;" \
     "after the runs: demo $(rss_kib "$pid_demo"), fleet $(rss_kib "$pid_fleet") (goal <= 65536)"

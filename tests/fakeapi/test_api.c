@@ -471,7 +471,7 @@ static void test_token_cache(void **state)
 	const size_t n = 3 * TOKEN_CACHE_SLOTS;
 	char(*toks)[TOKEN_MAX + 1] = calloc(n, sizeof(*toks));
 	struct token_claims c = { .sub = "demo", .iat = 1000, .exp = 1060 }, got;
-	char forged[2 * TOKEN_MAX + 2];
+	char forged[2 * TOKEN_MAX + 2], t0[TOKEN_MAX + 1], t1[TOKEN_MAX + 1];
 	const char *sig0;
 
 	assert_non_null(s);
@@ -491,9 +491,12 @@ static void test_token_cache(void **state)
 			 -EKEYEXPIRED);
 	assert_int_equal(token_verify(s, toks[0], strlen(toks[0]), 1060, &got), -EKEYEXPIRED);
 	/* token 1's payload with (cached) token 0's signature */
-	sig0 = strrchr(toks[0], '.');
-	snprintf(forged, sizeof(forged), "%.*s%s", (int)(strrchr(toks[1], '.') - toks[1]), toks[1],
-		 sig0);
+	memcpy(t0, toks[0], sizeof(t0));
+	memcpy(t1, toks[1], sizeof(t1));
+	sig0 = strrchr(t0, '.');
+	assert_non_null(sig0);
+	assert_non_null(strrchr(t1, '.'));
+	snprintf(forged, sizeof(forged), "%.*s%s", (int)(strrchr(t1, '.') - t1), t1, sig0);
 	assert_int_equal(token_verify(s, forged, strlen(forged), 1000, &got), -EBADMSG);
 	assert_int_equal(token_verify(s2, toks[0], strlen(toks[0]), 1000, &got), -EBADMSG);
 	free(toks);
