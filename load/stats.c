@@ -146,7 +146,8 @@ out:
 int load_stats_report(struct load_stats *s, FILE *f, double seconds, bool json, const char *shard,
 		      uint64_t devices)
 {
-	qsort(s->lat_us, s->n, sizeof(*s->lat_us), cmp_u32);
+	if (s->n > 0)
+		qsort(s->lat_us, s->n, sizeof(*s->lat_us), cmp_u32);
 	if (json)
 		return report_json(s, f, seconds, shard, devices);
 	fprintf(f,
