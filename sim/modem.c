@@ -35,6 +35,21 @@ static void pty_input(void *data, const uint8_t *bytes, size_t len)
 	at_engine_input(m->at, bytes, len);
 }
 
+/* Backpressure (docs/at-engine.md): no new command while the host is not reading answers. */
+static bool pty_busy(void *data)
+{
+	const struct modem *m = data;
+
+	return pty_is_congested(m->pty);
+}
+
+static void pty_resume(void *data)
+{
+	struct modem *m = data;
+
+	at_engine_resume(m->at);
+}
+
 static void console_output(void *data, const uint8_t *bytes, size_t len)
 {
 	struct modem *m = data;
@@ -222,13 +237,14 @@ static int pick_identity(struct modem *m, char *err, size_t errlen)
 	return 0;
 }
 
-static struct at_engine *engine_create(struct modem *m, at_output_fn *out)
+static struct at_engine *engine_create(struct modem *m, at_output_fn *out, at_busy_fn *busy)
 {
 	struct at_cmd_group groups[MAX_GROUPS];
 	struct at_engine_config ec = {
 		.loop = m->loop,
 		.output = out,
 		.output_data = m,
+		.output_busy = busy,
 		.ctx = m,
 		.groups = groups,
 		.n_groups = cmd_groups(groups, ARRAY_LEN(groups)),
@@ -262,7 +278,11 @@ static int create_parts(struct modem *m, char *err, size_t errlen)
 				    .on_event = handle_net_event,
 				    .event_data = m };
 	struct pty_config pc = {
-		.loop = m->loop, .link = m->cfg.link, .input = pty_input, .input_data = m
+		.loop = m->loop,
+		.link = m->cfg.link,
+		.input = pty_input,
+		.input_data = m,
+		.resume = pty_resume,
 	};
 
 	m->net = netsim_create(&nc);
@@ -270,7 +290,7 @@ static int create_parts(struct modem *m, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	m->at = engine_create(m, pty_output);
+	m->at = engine_create(m, pty_output, pty_busy);
 	if (m->at == NULL) {
 		snprintf(err, errlen, "cannot create the AT engine (duplicate command?)");
 		return -EINVAL;
@@ -329,7 +349,7 @@ int modem_attach_console(struct modem *m, modem_text_fn *fn, void *data)
 	static const uint8_t echo_off[] = "ATE0\r";
 
 	m->console_out = NULL; /* the ATE0 below answers OK: not shown */
-	m->console_at = engine_create(m, console_output);
+	m->console_at = engine_create(m, console_output, NULL);
 	if (m->console_at == NULL)
 		return -ENOMEM;
 	at_engine_input(m->console_at, echo_off, sizeof(echo_off) - 1);

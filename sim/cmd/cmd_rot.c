@@ -276,7 +276,7 @@ static void seal_done(void *data)
 		log_warn("sealed, but the device certificate could not be made");
 	log_info("device %s sealed (profile %s, serial %s)", m->device->uid_hex, st->seal_uid,
 		 st->seal_serial);
-	cmd_sec_persist(m);
+	cmd_sec_save(m, SEC_SEAL);
 }
 
 static int seal_start(struct modem *m, const struct at_req *req)
@@ -313,7 +313,7 @@ int cmd_sec_console_unseal(struct modem *m, struct buf *out)
 	log_info("seal reset by the console (factory state: 1,0,1)");
 	buf_appendf(out, "seal reset: +USECDEVINFO now answers %d,0,%d\n", st->bootstrapped,
 		    st->bootstrapped);
-	return cmd_sec_persist(m);
+	return cmd_sec_save(m, SEC_SEAL);
 }
 
 /* ---- AT handlers ---- */
@@ -606,10 +606,9 @@ int cmd_rot_setup(struct modem *m, char *err, size_t errlen)
 		snprintf(err, errlen, "RoT of device %s: %s", m->device->uid_hex, strerror(-rc));
 		return rc;
 	}
-	st->counter =
-		rot_counter_open(nvm_dir(st->nvm), st->dev.uid, SEC_COUNTER_BLOCK, err, errlen);
-	if (st->counter == NULL)
-		return -EIO;
+	rc = cmd_rot_counter_open(m, err, errlen);
+	if (rc < 0)
+		return rc;
 	if (nvm_get(st->nvm, "seal", &data, &len) == 0 && seal_parse(st, data, len) < 0) {
 		snprintf(err, errlen, "%s/%s: corrupt \"seal\" section; refusing to start",
 			 nvm_dir(st->nvm), NVM_FILE);

@@ -86,18 +86,22 @@ static struct cmd_sock_pending_data *data_slot(struct cmd_sock_state *st, const 
 
 /*
  * Quirk Q17: a real module may drop data that follows its '@' too closely. The simulator takes
- * it (the strict drop is a fault for later) but says so. Measured when the last byte arrived.
+ * it (the strict drop is a fault for later) but says so, once per socket (a bulk sender would
+ * otherwise log a line per write). Measured when the last byte arrived.
  */
-static void warn_early_data(const struct modem *m, const struct cmd_sock_pending_data *d,
-			    const char *cmd)
+static void warn_early_data(struct modem *m, const struct cmd_sock_pending_data *d, const char *cmd)
 {
 	uint64_t waited = loop_now_ms(m->loop) - d->prompt_ms;
+	bool *warned =
+		d->id >= 0 && d->id < CMD_SOCK_MAX ? &m->sock_state->early_warned[d->id] : NULL;
 
-	if (waited < CMD_SOCK_PROMPT_GUARD_MS)
-		log_warn("%s: socket %d data came %llu ms after '@' (< %d ms): a real module may "
-			 "lose it; wait %d ms after the prompt (quirk Q17)",
-			 cmd, d->id, (unsigned long long)waited, CMD_SOCK_PROMPT_GUARD_MS,
-			 CMD_SOCK_PROMPT_GUARD_MS);
+	if (waited >= CMD_SOCK_PROMPT_GUARD_MS || warned == NULL || *warned)
+		return;
+	*warned = true;
+	log_warn("%s: socket %d data came %llu ms after '@' (< %d ms): a real module may lose it; "
+		 "wait %d ms after the prompt (quirk Q17; said once per socket)",
+		 cmd, d->id, (unsigned long long)waited, CMD_SOCK_PROMPT_GUARD_MS,
+		 CMD_SOCK_PROMPT_GUARD_MS);
 }
 
 static enum at_rc handle_prompt_data(struct at_req *req, const uint8_t *data, size_t len)
