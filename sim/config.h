@@ -20,6 +20,7 @@
 #define CONFIG_UNSEALED_CME_MAX     65535
 #define CONFIG_SEC_BUSY_MAX         600000u
 #define CONFIG_SEC_BUSY_PERSONA     (-1) /* sec_busy_ms: the persona's window (quirks Q1) */
+#define CONFIG_FLEET_MAX            10000u
 
 struct modem_config {
 	const char *model;         /* --model, NULL when not given */
@@ -36,6 +37,7 @@ struct modem_config {
 	uint32_t seal_delay_ms; /* --seal-delay-ms: seal request -> sealed (cmd_rot) */
 	int unsealed_cme;       /* --unsealed-cme: +CME code of +USECPSK/+USECDEVCERT unsealed */
 	long sec_busy_ms;       /* --sec-busy-ms: RoT commands busy after boot, or -1 (persona) */
+	unsigned fleet;         /* --fleet N: N modems in one loop (sim/fleet.h); 0: one modem */
 };
 
 enum config_result {
