@@ -279,9 +279,11 @@ int platform_device_rot(const struct platform *p, const struct platform_device *
 int platform_fleet_resolve(const struct platform *p, const struct rot_identity *id,
 			   unsigned *matches, struct rot_key *key, struct platform_device *dev)
 {
+	static const uint8_t dummy_uid[ROT_UID_LEN];
 	uint8_t ref[ROT_REF_LEN];
 	uint32_t plain = 0, index;
 	struct rot_key k;
+	unsigned checked = 0;
 	int rc;
 
 	rot_identity_ref(id, ref);
@@ -297,12 +299,22 @@ int platform_fleet_resolve(const struct platform *p, const struct rot_identity *
 		rc = rot_device_key_prk(&p->prk, d.uid, &k);
 		if (rc == 0)
 			rc = rot_identity_verify(&k, id);
+		checked++;
 		if (rc == 0) {
 			(*matches)++;
 			*key = k;
 			*dev = d;
 		}
 		rc = rc == -EBADMSG ? 0 : rc;
+	}
+	/*
+	 * No fleet candidate: the same key derivation and tag check on a dummy device, so a
+	 * reference that decodes to no device costs what a forged tag costs (issue 13's 404s).
+	 */
+	if (rc == 0 && checked == 0) {
+		rc = rot_device_key_prk(&p->prk, dummy_uid, &k);
+		if (rc == 0)
+			rc = rot_identity_verify(&k, id) == -EIO ? -EIO : 0;
 	}
 	rot_key_clear(&k);
 	return rc;

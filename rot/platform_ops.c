@@ -112,12 +112,25 @@ static size_t lower_bound(const struct platform *p, const uint8_t ref[ROT_REF_LE
  * their reference. Two candidates whose tags both verify: refuse rather than guess
  * (docs/rot-derivation.md gives the odds).
  */
+/*
+ * Stands in for a device key when no reference matches, so an unknown reference costs the same
+ * tag check and PSK derivation as a forged tag or another account's device (issue 13: the three
+ * 404 causes must not be told apart by their timing).
+ */
+static const struct rot_key dummy_key;
+
+/*
+ * The one device whose reference matches and whose tag verifies (constant-time compare in
+ * rot_identity_verify): explicit devices through the sorted index, fleet devices by inverting
+ * their reference. Two candidates whose tags both verify: refuse rather than guess
+ * (docs/rot-derivation.md gives the odds). Fills key and dev on success.
+ */
 static int resolve(const struct platform *p, const struct rot_identity *id, struct rot_key *key,
 		   struct platform_device *dev)
 {
 	const struct platform_ref *found = NULL;
 	uint8_t ref[ROT_REF_LEN];
-	unsigned matches = 0;
+	unsigned matches = 0, checked = 0;
 	int rc = 0;
 
 	rot_identity_ref(id, ref);
@@ -125,6 +138,7 @@ static int resolve(const struct platform *p, const struct rot_identity *id, stru
 		if (memcmp(p->index[i].ref, ref, ROT_REF_LEN) != 0)
 			break;
 		rc = rot_identity_verify(&p->index[i].key, id);
+		checked++;
 		if (rc == -EIO)
 			return rc;
 		if (rc == 0) {
@@ -134,6 +148,8 @@ static int resolve(const struct platform *p, const struct rot_identity *id, stru
 	}
 	if (p->n_fleets > 0)
 		rc = platform_fleet_resolve(p, id, &matches, key, dev);
+	else if (checked == 0)
+		rc = rot_identity_verify(&dummy_key, id);
 	if (rc == -EIO)
 		return rc;
 	if (matches != 1)
@@ -168,8 +184,15 @@ int platform_derive_psk(const struct platform *p, const struct rot_identity *id,
 	if (len != 16 && len != 32)
 		return -EINVAL;
 	rc = resolve(p, id, &k, &d);
-	if (rc == 0)
-		rc = rot_psk_derive(&k, id, len, psk);
+	if (rc == -EIO) {
+		rot_key_clear(&k);
+		return rc;
+	}
+	/* Derive on every path (dummy key when unknown) so a 404 costs what a 200 costs. */
+	if (rot_psk_derive(rc == 0 ? &k : &dummy_key, id, len, psk) < 0)
+		rc = -EIO;
+	if (rc < 0)
+		rot_psk_clear(psk);
 	if (rc == 0 && dev != NULL)
 		*dev = d;
 	rot_key_clear(&k);

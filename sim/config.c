@@ -28,6 +28,7 @@ enum opt_id {
 	OPT_SEAL_DELAY,
 	OPT_UNSEALED_CME,
 	OPT_SEC_BUSY,
+	OPT_RRC_IDLE,
 	OPT_FLEET,
 };
 
@@ -46,6 +47,7 @@ static const struct option long_opts[] = {
 	{ "seal-delay-ms", required_argument, NULL, OPT_SEAL_DELAY },
 	{ "unsealed-cme", required_argument, NULL, OPT_UNSEALED_CME },
 	{ "sec-busy-ms", required_argument, NULL, OPT_SEC_BUSY },
+	{ "rrc-idle-ms", required_argument, NULL, OPT_RRC_IDLE },
 	{ "fleet", required_argument, NULL, OPT_FLEET },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -76,6 +78,8 @@ void config_usage(FILE *out)
 		"                         unsealed module, 0..65535 (default 3)\n"
 		"      --sec-busy-ms N    after boot/reboot the RoT commands answer \"SEC busy\"\n"
 		"                         for N ms, 0..600000 (default 3000 on SARA-R422, else 0)\n"
+		"      --rrc-idle-ms N    RRC released after N ms without traffic, 1..3600000\n"
+		"                         (default 10000; +CSCON)\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          version\n\n"
 		"Models:");
@@ -110,13 +114,15 @@ static int apply_number(struct modem_config *cfg, int opt, const char *arg, char
 		{ OPT_SEAL_DELAY, "--seal-delay-ms", CONFIG_SEAL_DELAY_MAX },
 		{ OPT_UNSEALED_CME, "--unsealed-cme", CONFIG_UNSEALED_CME_MAX },
 		{ OPT_SEC_BUSY, "--sec-busy-ms", CONFIG_SEC_BUSY_MAX },
+		{ OPT_RRC_IDLE, "--rrc-idle-ms", CONFIG_RRC_IDLE_MAX },
 	};
 	uint32_t v;
 
 	for (size_t i = 0; i < ARRAY_LEN(numbers); i++) {
 		if (numbers[i].opt != opt)
 			continue;
-		if (parse_u32(arg, &v) < 0 || v > numbers[i].max) {
+		if (parse_u32(arg, &v) < 0 || v > numbers[i].max ||
+		    (opt == OPT_RRC_IDLE && v == 0)) {
 			snprintf(err, errlen, "bad %s '%s' (expected 0..%u)", numbers[i].name, arg,
 				 (unsigned)numbers[i].max);
 			return -EINVAL;
@@ -127,6 +133,8 @@ static int apply_number(struct modem_config *cfg, int opt, const char *arg, char
 			cfg->seal_delay_ms = v;
 		else if (opt == OPT_SEC_BUSY)
 			cfg->sec_busy_ms = (long)v;
+		else if (opt == OPT_RRC_IDLE)
+			cfg->rrc_idle_ms = v;
 		else
 			cfg->unsealed_cme = (int)v;
 		return 0;
@@ -203,7 +211,8 @@ void config_defaults(struct modem_config *cfg)
 				      .reg_delay_ms = CONFIG_REG_DELAY_DEFAULT,
 				      .seal_delay_ms = CONFIG_SEAL_DELAY_DEFAULT,
 				      .unsealed_cme = CONFIG_UNSEALED_CME_DEFAULT,
-				      .sec_busy_ms = CONFIG_SEC_BUSY_PERSONA };
+				      .sec_busy_ms = CONFIG_SEC_BUSY_PERSONA,
+				      .rrc_idle_ms = CONFIG_RRC_IDLE_DEFAULT };
 }
 
 int config_parse(struct modem_config *cfg, int argc, char **argv, FILE *out, char *err,

@@ -19,7 +19,9 @@
 #define CONFIG_UNSEALED_CME_DEFAULT 3 /* operation not allowed (quirks Q3) */
 #define CONFIG_UNSEALED_CME_MAX     65535
 #define CONFIG_SEC_BUSY_MAX         600000u
-#define CONFIG_SEC_BUSY_PERSONA     (-1) /* sec_busy_ms: the persona's window (quirks Q1) */
+#define CONFIG_SEC_BUSY_PERSONA     (-1)   /* sec_busy_ms: the persona's window (quirks Q1) */
+#define CONFIG_RRC_IDLE_DEFAULT     10000u /* RRC inactivity release (+CSCON) */
+#define CONFIG_RRC_IDLE_MAX         3600000u
 #define CONFIG_FLEET_MAX            10000u
 
 struct modem_config {
@@ -37,6 +39,7 @@ struct modem_config {
 	uint32_t seal_delay_ms; /* --seal-delay-ms: seal request -> sealed (cmd_rot) */
 	int unsealed_cme;       /* --unsealed-cme: +CME code of +USECPSK/+USECDEVCERT unsealed */
 	long sec_busy_ms;       /* --sec-busy-ms: RoT commands busy after boot, or -1 (persona) */
+	uint32_t rrc_idle_ms;   /* --rrc-idle-ms: RRC released after this long without traffic */
 	unsigned fleet;         /* --fleet N: N modems in one loop (sim/fleet.h); 0: one modem */
 };
 

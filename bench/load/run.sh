@@ -45,10 +45,10 @@ plat=$work/platform.json
 pids+=($!)
 api_port=$(wait_line "$work/api.out" "listening on")
 "$pss" --listen 127.0.0.1:0 --api "http://127.0.0.1:$api_port" --log-level warn \
-    --max-clients 256 --cache-size 100000 >"$work/tls.out" 2>&1 &
+    --max-clients 256 --max-per-address 256 --cache-size 100000 >"$work/tls.out" 2>&1 &
 pids+=($!)
 "$pss" --dtls --listen 127.0.0.1:0 --api "http://127.0.0.1:$api_port" --log-level warn \
-    --max-clients 256 --cache-size 100000 >"$work/dtls.out" 2>&1 &
+    --max-clients 256 --max-per-address 256 --cache-size 100000 >"$work/dtls.out" 2>&1 &
 pids+=($!)
 tls_port=$(wait_line "$work/tls.out" "listening on")
 dtls_port=$(wait_line "$work/dtls.out" "listening on")

@@ -305,6 +305,14 @@ static int rot_psk(void *data, size_t len, uint8_t *id, size_t *id_len, uint8_t 
 	return modem_rot_psk(data, len, id, id_len, psk);
 }
 
+/* Wire bytes of every socket: the network's data volume and RRC activity (+UGCNTRD, +CSCON). */
+static void handle_traffic(void *data, bool out, size_t n)
+{
+	struct modem *m = data;
+
+	netsim_traffic(m->net, out ? n : 0, out ? 0 : n);
+}
+
 static int table_open(struct modem *m)
 {
 	unsigned max = m->persona->max_sockets;
@@ -313,6 +321,7 @@ static int table_open(struct modem *m)
 	if (m->socks == NULL)
 		return -ENOMEM;
 	sock_table_set_event_cb(m->socks, handle_sock_event, m);
+	sock_table_set_traffic_cb(m->socks, handle_traffic, m);
 	sock_table_set_max_secure(m->socks, m->persona->max_secure_sockets);
 	sock_table_set_pcap(m->socks, m->sock_state->pcap);
 	sock_table_set_security(m->socks, m->profiles, m->creds);
@@ -332,6 +341,9 @@ static void table_close(struct modem *m)
 			at_req_complete(req, AT_RC_ERROR);
 	}
 	memset(m->sock_state->data, 0, sizeof(m->sock_state->data));
+	if (m->socks != NULL)
+		sock_table_set_traffic_cb(m->socks, NULL,
+					  NULL); /* closing sends nothing we count */
 	sock_table_destroy(m->socks);
 	m->socks = NULL;
 }

@@ -112,7 +112,7 @@ def main():
         t.ok(hap is not None, "HAProxy balances the two replicas")
         if hap is None:
             return t.finish()
-        srv = start_server(psk_server, url, "--log-level", "warn")
+        srv = start_server(psk_server, url, "--log-level", "warn", "--max-per-address", "64")
         procs.append(srv)
         rc, out, err = load(exe, srv.port, plat, "--devices", "load:0-999999", "--handshakes",
                             "200", "--concurrency", "16", "--payload", "32")
