@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "netsim.h"
 #include "persona.h"
 #include "ukms_config.h"
 
@@ -28,6 +29,7 @@ enum opt_id {
 	OPT_SEAL_DELAY,
 	OPT_UNSEALED_CME,
 	OPT_SEC_BUSY,
+	OPT_APN,
 	OPT_RRC_IDLE,
 	OPT_FLEET,
 };
@@ -47,6 +49,7 @@ static const struct option long_opts[] = {
 	{ "seal-delay-ms", required_argument, NULL, OPT_SEAL_DELAY },
 	{ "unsealed-cme", required_argument, NULL, OPT_UNSEALED_CME },
 	{ "sec-busy-ms", required_argument, NULL, OPT_SEC_BUSY },
+	{ "apn", required_argument, NULL, OPT_APN },
 	{ "rrc-idle-ms", required_argument, NULL, OPT_RRC_IDLE },
 	{ "fleet", required_argument, NULL, OPT_FLEET },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -78,6 +81,9 @@ void config_usage(FILE *out)
 		"                         unsealed module, 0..65535 (default 3)\n"
 		"      --sec-busy-ms N    after boot/reboot the RoT commands answer \"SEC busy\"\n"
 		"                         for N ms, 0..600000 (default 3000 on SARA-R422, else 0)\n"
+		"      --apn LIST         APNs the simulated network serves, comma-separated\n"
+		"                         (default " NETSIM_APNS_DEFAULT
+		"; an empty APN always works)\n"
 		"      --rrc-idle-ms N    RRC released after N ms without traffic, 1..3600000\n"
 		"                         (default 10000; +CSCON)\n"
 		"  -h, --help             this text\n"
@@ -179,6 +185,14 @@ static int apply(struct modem_config *cfg, int opt, const char *arg, char *err, 
 		return 0;
 	case OPT_PCAP:
 		cfg->pcap_path = arg;
+		return 0;
+	case OPT_APN:
+		if (netsim_apn_list_check(arg) < 0) {
+			snprintf(err, errlen, "bad --apn '%s' (1..%d names of 1..%d characters)",
+				 arg, NETSIM_APNS_MAX, NETSIM_APN_MAX);
+			return -EINVAL;
+		}
+		cfg->apns = arg;
 		return 0;
 	case OPT_FLEET: {
 		char *end;

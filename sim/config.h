@@ -39,6 +39,7 @@ struct modem_config {
 	uint32_t seal_delay_ms; /* --seal-delay-ms: seal request -> sealed (cmd_rot) */
 	int unsealed_cme;       /* --unsealed-cme: +CME code of +USECPSK/+USECDEVCERT unsealed */
 	long sec_busy_ms;       /* --sec-busy-ms: RoT commands busy after boot, or -1 (persona) */
+	const char *apns;       /* --apn LIST: APNs the simulated network serves, NULL: default */
 	uint32_t rrc_idle_ms;   /* --rrc-idle-ms: RRC released after this long without traffic */
 	unsigned fleet;         /* --fleet N: N modems in one loop (sim/fleet.h); 0: one modem */
 };

@@ -73,6 +73,8 @@ extern const struct cmd_module cmd_files_module;
 extern const struct cmd_module cmd_socket_module;
 /* Radio information and configuration (issue 10, cmd_radio.c); after security (NVM). */
 extern const struct cmd_module cmd_radio_module;
+/* The SIM's elementary files through +CRSM (issue 10, cmd_sim.c); after security (NVM). */
+extern const struct cmd_module cmd_sim_module;
 /*
  * The "radio" NVM section (+CEDRXS, +URAT, +UBANDMASK): parses data into a fresh state and
  * formats it into out (fuzz target, tests). Returns 0, -EINVAL (refused image) or -errno.
