@@ -23,6 +23,7 @@
 #define CONFIG_RRC_IDLE_DEFAULT     10000u /* RRC inactivity release (+CSCON) */
 #define CONFIG_RRC_IDLE_MAX         3600000u
 #define CONFIG_FAULTS_MAX           32 /* --fault given at most this often */
+#define CONFIG_FLEET_MAX            10000u
 
 struct modem_config {
 	const char *model;         /* --model, NULL when not given */
@@ -43,7 +44,8 @@ struct modem_config {
 	uint32_t rrc_idle_ms;   /* --rrc-idle-ms: RRC released after this long without traffic */
 	const char *faults[CONFIG_FAULTS_MAX]; /* --fault NAME[:k=v,...], checked (sim/fault.h) */
 	size_t n_faults;
-	uint64_t seed; /* --seed N: the fault PRNG's seed (default 0) */
+	uint64_t seed;  /* --seed N: the fault PRNG's seed (default 0) */
+	unsigned fleet; /* --fleet N: N modems in one loop (sim/fleet.h); 0: one modem */
 };
 
 enum config_result {
