@@ -385,6 +385,7 @@ struct server *server_create(struct api *api, const struct server_config *cfg, c
 {
 	struct server *s = calloc(1, sizeof(*s));
 	const union MHD_DaemonInfo *info;
+	pthread_condattr_t cattr;
 
 	if (s == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -394,7 +395,12 @@ struct server *server_create(struct api *api, const struct server_config *cfg, c
 	s->surface = cfg->surface;
 	s->request_timeout_s = cfg->request_timeout_s;
 	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->wake, NULL);
+	/* The reaper's deadlines are CLOCK_MONOTONIC; a default (CLOCK_REALTIME) condvar would
+	 * take them as long past and return at once: the reaper would spin on a whole CPU. */
+	pthread_condattr_init(&cattr);
+	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->wake, &cattr);
+	pthread_condattr_destroy(&cattr);
 	if (cfg->max_connections == 0 || cfg->max_per_client == 0 || cfg->idle_timeout_s == 0 ||
 	    cfg->request_timeout_s == 0) {
 		snprintf(err, errlen, "connection limits and timeouts must be > 0");

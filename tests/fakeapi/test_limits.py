@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 """Issue 13 over real sockets: connection caps and the whole-request deadline (slow clients on
-loopback addresses 127.0.0.2/3 while /healthz is asked from 127.0.0.1), %00 in a path, and a
-FIFO in place of the platform file on SIGHUP (admin still answers, SIGTERM still stops).
+loopback addresses 127.0.0.2/3 while /healthz is asked from 127.0.0.1), the deadline's reaper
+costs no CPU while nothing happens, %00 in a path, and a FIFO in place of the platform file on
+SIGHUP (admin still answers, SIGTERM still stops).
 
 usage: test_limits.py UKMS_FAKEAPI FAKEAPI_ROTGEN
 """
@@ -95,6 +96,32 @@ def test_slow_clients():
         s.stop()
 
 
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_idle_cpu():
+    """An idle server with an open connection sleeps: the deadline thread waits on its timer
+    (it once took the monotonic deadline for a CLOCK_REALTIME one and spun on a whole CPU)."""
+    s = Server(EXE, "--request-timeout", "30")
+    c = None
+    try:
+        c = slow_client(port_of(s.url), "127.0.0.1")
+        st, _, _ = request(s.url, "GET", "/healthz")
+        before = cpu_seconds(s.proc.pid)
+        time.sleep(3)  # the measurement window, not a wait for a condition
+        used = cpu_seconds(s.proc.pid) - before
+        t.ok(st == 200 and used < 0.25,
+             "an idle server with an open connection uses < 0.25 s of CPU in 3 s",
+             "used %.2f s" % used)
+    finally:
+        if c is not None:
+            c.close()
+        s.stop()
+
+
 def test_nul_path():
     s = Server(EXE)
     try:
@@ -137,6 +164,7 @@ def test_fifo_reload():
 
 
 test_slow_clients()
+test_idle_cpu()
 test_nul_path()
 test_fifo_reload()
 t.done()
