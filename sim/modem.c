@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "at_engine.h"
 #include "cmd/cmd.h"
@@ -20,6 +21,63 @@
 #define MAX_GROUPS   16
 #define DATA_TIMEOUT 10000u
 #define URC_LINE_MAX 512
+
+static void notify(struct modem *m, enum modem_ev ev, const void *bytes, size_t len)
+{
+	for (size_t i = 0; i < MODEM_OBSERVERS_MAX; i++)
+		if (m->obs[i].fn != NULL)
+			m->obs[i].fn(m->obs[i].data, ev, bytes, len);
+}
+
+int modem_observe(struct modem *m, modem_observer_fn *fn, void *data)
+{
+	for (size_t i = 0; i < MODEM_OBSERVERS_MAX; i++) {
+		if (m->obs[i].fn == NULL) {
+			m->obs[i].fn = fn;
+			m->obs[i].data = data;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+void modem_unobserve(struct modem *m, modem_observer_fn *fn, void *data)
+{
+	for (size_t i = 0; i < MODEM_OBSERVERS_MAX; i++)
+		if (m->obs[i].fn == fn && m->obs[i].data == data)
+			m->obs[i].fn = NULL;
+}
+
+void modem_state_event(struct modem *m, const char *fmt, ...)
+{
+	char text[128];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < sizeof(text))
+		notify(m, MODEM_EV_STATE, text, (size_t)n);
+}
+
+/* The pty's traffic tap: host bytes in both directions to the observers. */
+static void pty_tap(void *data, bool to_host, const uint8_t *bytes, size_t len)
+{
+	notify(data, to_host ? MODEM_EV_TX : MODEM_EV_RX, bytes, len);
+}
+
+int64_t modem_time(const struct modem *m)
+{
+	return (int64_t)time(NULL) + (int64_t)(loop_advanced_ms(m->loop) / 1000);
+}
+
+void modem_clock_advance(struct modem *m, uint32_t s)
+{
+	loop_advance(m->loop, (uint64_t)s * 1000);
+	log_info("clock advanced by %u s", s);
+	modem_state_event(m, "clock +%u", s);
+}
 
 static void pty_output(void *data, const uint8_t *bytes, size_t len)
 {
@@ -104,16 +162,22 @@ int modem_urc(struct modem *m, const char *prefix, const char *fmt, ...)
 		return -ENOSPC;
 	if (m->powered_off || m->rebooting)
 		return 0;
+	notify(m, MODEM_EV_URC, line, (size_t)n);
 	return engines_urc(m, line);
 }
 
 static void handle_net_event(void *data, enum netsim_event ev, int arg, bool by_network)
 {
+	static const char *const names[] = { "reg", "attach", "detach", "pdp_up", "pdp_down" };
 	struct modem *m = data;
 
 	for (size_t i = 0; i < cmd_module_count(); i++)
 		if (cmd_module_at(i)->net_event != NULL)
 			cmd_module_at(i)->net_event(m, ev, arg, by_network);
+	if (ev == NETSIM_EV_ATTACH || ev == NETSIM_EV_DETACH)
+		modem_state_event(m, "%s", names[ev]);
+	else if ((unsigned)ev < ARRAY_LEN(names))
+		modem_state_event(m, "%s %d", names[ev], arg);
 }
 
 static void handle_boot_done(void *data)
@@ -124,6 +188,7 @@ static void handle_boot_done(void *data)
 	m->rebooting = false;
 	at_engine_set_silent(m->at, false);
 	log_info("reboot complete");
+	modem_state_event(m, "ready");
 }
 
 static void do_reboot(void *data)
@@ -140,6 +205,7 @@ static void do_reboot(void *data)
 			cmd_module_at(i)->reset(m, true);
 	netsim_reset(m->net);
 	m->boot_timer = loop_add_timer(m->loop, MODEM_REBOOT_MS, handle_boot_done, m);
+	modem_state_event(m, "reboot");
 }
 
 void modem_reboot(struct modem *m)
@@ -161,6 +227,7 @@ static void do_power_off(void *data)
 	m->boot_timer = NULL;
 	m->powered_off = true; /* silent since modem_power_off() */
 	log_info("powered off: silent until :reboot");
+	modem_state_event(m, "power off");
 }
 
 void modem_power_off(struct modem *m)
@@ -217,13 +284,13 @@ static int pick_identity(struct modem *m, char *err, size_t errlen)
 	return 0;
 }
 
-static struct at_engine *engine_create(struct modem *m, at_output_fn *out)
+static struct at_engine *engine_create(struct modem *m, at_output_fn *out, void *out_data)
 {
 	struct at_cmd_group groups[MAX_GROUPS];
 	struct at_engine_config ec = {
 		.loop = m->loop,
 		.output = out,
-		.output_data = m,
+		.output_data = out_data,
 		.ctx = m,
 		.groups = groups,
 		.n_groups = cmd_groups(groups, ARRAY_LEN(groups)),
@@ -265,7 +332,7 @@ static int create_parts(struct modem *m, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	m->at = engine_create(m, pty_output);
+	m->at = engine_create(m, pty_output, m);
 	if (m->at == NULL) {
 		snprintf(err, errlen, "cannot create the AT engine (duplicate command?)");
 		return -EINVAL;
@@ -277,6 +344,7 @@ static int create_parts(struct modem *m, char *err, size_t errlen)
 			 m->cfg.link != NULL ? m->cfg.link : "");
 		return -EIO;
 	}
+	pty_set_trace(m->pty, pty_tap, m);
 	return init_modules(m, err, errlen);
 }
 
@@ -318,12 +386,22 @@ void modem_destroy(struct modem *m)
 	free(m);
 }
 
+struct at_engine *modem_channel_create(struct modem *m, modem_text_fn *fn, void *data)
+{
+	static const uint8_t echo_off[] = "ATE0\r";
+	struct at_engine *e = engine_create(m, fn, data);
+
+	if (e != NULL)
+		at_engine_input(e, echo_off, sizeof(echo_off) - 1);
+	return e;
+}
+
 int modem_attach_console(struct modem *m, modem_text_fn *fn, void *data)
 {
 	static const uint8_t echo_off[] = "ATE0\r";
 
 	m->console_out = NULL; /* the ATE0 below answers OK: not shown */
-	m->console_at = engine_create(m, console_output);
+	m->console_at = engine_create(m, console_output, m);
 	if (m->console_at == NULL)
 		return -ENOMEM;
 	at_engine_input(m->console_at, echo_off, sizeof(echo_off) - 1);

@@ -26,6 +26,9 @@ struct netsim {
 	int cops;
 	bool ps_wanted;
 	bool coverage;
+	bool denied;
+	bool roaming;
+	int rsrp, rsrq;
 	bool attached;
 	enum netsim_reg reg;
 	struct loop_source *timer;
@@ -90,7 +93,7 @@ static void handle_registered(void *data)
 	struct netsim *n = data;
 
 	n->timer = NULL;
-	set_reg(n, NETSIM_REG_HOME, false);
+	set_reg(n, n->roaming ? NETSIM_REG_ROAMING : NETSIM_REG_HOME, false);
 	n->attached = true;
 	emit(n, NETSIM_EV_ATTACH, 0, false);
 	pdp_up(n, 1, true); /* default EPS bearer, set up by the network */
@@ -107,11 +110,15 @@ static void update(struct netsim *n, bool by_network)
 		lose_service(n, NETSIM_REG_NONE, by_network);
 		return;
 	}
-	if (!n->coverage) {
-		lose_service(n, NETSIM_REG_SEARCHING, by_network);
+	if (!n->coverage || n->denied) {
+		lose_service(n, n->denied ? NETSIM_REG_DENIED : NETSIM_REG_SEARCHING, by_network);
 		return;
 	}
-	if (n->reg == NETSIM_REG_HOME || n->timer != NULL)
+	if (netsim_is_registered(n)) {
+		set_reg(n, n->roaming ? NETSIM_REG_ROAMING : NETSIM_REG_HOME, by_network);
+		return;
+	}
+	if (n->timer != NULL)
 		return;
 	set_reg(n, NETSIM_REG_SEARCHING, by_network);
 	n->timer = loop_add_timer(n->loop, n->reg_delay_ms, handle_registered, n);
@@ -131,6 +138,8 @@ struct netsim *netsim_create(const struct netsim_config *cfg)
 	n->event_data = cfg->event_data;
 	n->fun = 1;
 	n->coverage = true;
+	n->rsrp = NETSIM_RSRP_DEFAULT;
+	n->rsrq = NETSIM_RSRQ_DEFAULT;
 	n->next_host = HOST_FIRST;
 	return n;
 }
@@ -222,6 +231,47 @@ void netsim_set_coverage(struct netsim *n, bool on)
 bool netsim_has_coverage(const struct netsim *n)
 {
 	return n->coverage;
+}
+
+void netsim_set_denied(struct netsim *n, bool on)
+{
+	n->denied = on;
+	update(n, true);
+}
+
+bool netsim_is_denied(const struct netsim *n)
+{
+	return n->denied;
+}
+
+void netsim_set_roaming(struct netsim *n, bool on)
+{
+	n->roaming = on;
+	update(n, true);
+}
+
+bool netsim_is_roaming(const struct netsim *n)
+{
+	return n->roaming;
+}
+
+int netsim_set_signal(struct netsim *n, int rsrp_dbm, int rsrq_db)
+{
+	if (rsrp_dbm < -141 || rsrp_dbm > -44 || rsrq_db < -20 || rsrq_db > -3)
+		return -EINVAL;
+	n->rsrp = rsrp_dbm;
+	n->rsrq = rsrq_db;
+	return 0;
+}
+
+int netsim_rsrp(const struct netsim *n)
+{
+	return n->rsrp;
+}
+
+int netsim_rsrq(const struct netsim *n)
+{
+	return n->rsrq;
 }
 
 int netsim_pdp_set(struct netsim *n, int cid, bool on)

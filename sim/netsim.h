@@ -77,9 +77,22 @@ bool netsim_is_attached(const struct netsim *n);
 enum netsim_reg netsim_reg(const struct netsim *n);
 bool netsim_is_registered(const struct netsim *n);
 
-/* Network side (console :detach / :attach): coverage loss and recovery. */
+/* Network side (control op `network`, console :network): coverage loss and recovery. */
 void netsim_set_coverage(struct netsim *n, bool on);
 bool netsim_has_coverage(const struct netsim *n);
+/* Network side: registration rejected (reg DENIED, service lost) until cleared. */
+void netsim_set_denied(struct netsim *n, bool on);
+bool netsim_is_denied(const struct netsim *n);
+/* Network side: registered on a visited network (reg ROAMING instead of HOME). */
+void netsim_set_roaming(struct netsim *n, bool on);
+bool netsim_is_roaming(const struct netsim *n);
+
+#define NETSIM_RSRP_DEFAULT (-96) /* dBm */
+#define NETSIM_RSRQ_DEFAULT (-10) /* dB */
+/* Radio conditions seen by +CSQ/+CESQ: RSRP -141..-44 dBm, RSRQ -20..-3 dB (-EINVAL). */
+int netsim_set_signal(struct netsim *n, int rsrp_dbm, int rsrq_db);
+int netsim_rsrp(const struct netsim *n);
+int netsim_rsrq(const struct netsim *n);
 
 /*
  * CGACT for one context. Activation needs attachment (-ENETDOWN) and a cid in 1..8 (-EINVAL);

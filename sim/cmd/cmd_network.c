@@ -127,11 +127,15 @@ static enum at_rc handle_csq(struct at_req *req)
 {
 	struct modem *m = at_req_ctx(req);
 	bool reg = netsim_is_registered(m->net);
+	/* 27.007: RSSI -113 + 2n dBm (RSSI ~ RSRP + 27 dB here), RSRQ -20 + n/2 dB, RSRP -141 + n */
+	int csq = (netsim_rsrp(m->net) + 27 + 113) / 2;
+	int rsrq = (netsim_rsrq(m->net) + 20) * 2, rsrp = netsim_rsrp(m->net) + 141;
 
+	csq = csq < 0 ? 0 : csq > 31 ? 31 : csq;
 	if (strcmp(at_req_cmd(req)->name, "+CSQ") == 0)
-		cmd_reply(req, "+CSQ", "%d,99", reg ? 22 : 99);
+		cmd_reply(req, "+CSQ", "%d,99", reg ? csq : 99);
 	else
-		cmd_reply(req, "+CESQ", "99,99,255,255,%d,%d", reg ? 20 : 255, reg ? 45 : 255);
+		cmd_reply(req, "+CESQ", "99,99,255,255,%d,%d", reg ? rsrq : 255, reg ? rsrp : 255);
 	return AT_RC_OK;
 }
 
