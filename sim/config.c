@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "fault.h"
 #include "persona.h"
 #include "ukms_config.h"
 
@@ -28,6 +29,8 @@ enum opt_id {
 	OPT_SEAL_DELAY,
 	OPT_UNSEALED_CME,
 	OPT_SEC_BUSY,
+	OPT_FAULT,
+	OPT_SEED,
 };
 
 static const struct option long_opts[] = {
@@ -45,6 +48,8 @@ static const struct option long_opts[] = {
 	{ "seal-delay-ms", required_argument, NULL, OPT_SEAL_DELAY },
 	{ "unsealed-cme", required_argument, NULL, OPT_UNSEALED_CME },
 	{ "sec-busy-ms", required_argument, NULL, OPT_SEC_BUSY },
+	{ "fault", required_argument, NULL, OPT_FAULT },
+	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -71,6 +76,8 @@ void config_usage(FILE *out)
 		"                         unsealed module, 0..65535 (default 3)\n"
 		"      --sec-busy-ms N    after boot/reboot the RoT commands answer \"SEC busy\"\n"
 		"                         for N ms, 0..600000 (default 3000 on SARA-R422, else 0)\n"
+		"      --fault NAME[:K=V,...]  switch a fault on (repeatable; docs/faults.md)\n"
+		"      --seed N           seed of the faults' random choices (default 0)\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          version\n\n"
 		"Models:");
@@ -129,6 +136,45 @@ static int apply_number(struct modem_config *cfg, int opt, const char *arg, char
 	return -ENOENT;
 }
 
+/* --fault: checked here on a scratch registry, applied to the modem's own in modem_create. */
+static int apply_fault(struct modem_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	struct faults *f;
+	int rc;
+
+	if (cfg->n_faults >= CONFIG_FAULTS_MAX) {
+		snprintf(err, errlen, "more than %d --fault options", CONFIG_FAULTS_MAX);
+		return -EINVAL;
+	}
+	f = faults_create(0);
+	if (f == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rc = faults_parse_cli(f, arg, err, errlen);
+	faults_destroy(f);
+	if (rc < 0)
+		return -EINVAL;
+	cfg->faults[cfg->n_faults++] = arg;
+	return 0;
+}
+
+static int apply_seed(struct modem_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	char *end = NULL;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-') {
+		snprintf(err, errlen, "bad --seed '%s' (expected 0..%llu)", arg,
+			 (unsigned long long)UINT64_MAX);
+		return -EINVAL;
+	}
+	cfg->seed = (uint64_t)v;
+	return 0;
+}
+
 static int apply(struct modem_config *cfg, int opt, const char *arg, char *err, size_t errlen)
 {
 	int rc = apply_number(cfg, opt, arg, err, errlen);
@@ -167,6 +213,10 @@ static int apply(struct modem_config *cfg, int opt, const char *arg, char *err, 
 	case OPT_PCAP:
 		cfg->pcap_path = arg;
 		return 0;
+	case OPT_FAULT:
+		return apply_fault(cfg, arg, err, errlen);
+	case OPT_SEED:
+		return apply_seed(cfg, arg, err, errlen);
 	case OPT_LOG_LEVEL:
 		if (log_level_parse(arg, &cfg->log_level) == 0)
 			return 0;

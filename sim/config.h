@@ -20,6 +20,7 @@
 #define CONFIG_UNSEALED_CME_MAX     65535
 #define CONFIG_SEC_BUSY_MAX         600000u
 #define CONFIG_SEC_BUSY_PERSONA     (-1) /* sec_busy_ms: the persona's window (quirks Q1) */
+#define CONFIG_FAULTS_MAX           32   /* --fault given at most this often */
 
 struct modem_config {
 	const char *model;         /* --model, NULL when not given */
@@ -36,6 +37,9 @@ struct modem_config {
 	uint32_t seal_delay_ms; /* --seal-delay-ms: seal request -> sealed (cmd_rot) */
 	int unsealed_cme;       /* --unsealed-cme: +CME code of +USECPSK/+USECDEVCERT unsealed */
 	long sec_busy_ms;       /* --sec-busy-ms: RoT commands busy after boot, or -1 (persona) */
+	const char *faults[CONFIG_FAULTS_MAX]; /* --fault NAME[:k=v,...], checked (sim/fault.h) */
+	size_t n_faults;
+	uint64_t seed; /* --seed N: the fault PRNG's seed (default 0) */
 };
 
 enum config_result {

@@ -12,6 +12,7 @@
 
 #include "at_engine.h"
 #include "cmd/cmd.h"
+#include "fault.h"
 #include "log.h"
 #include "loop.h"
 #include "persona.h"
@@ -317,6 +318,24 @@ static int init_modules(struct modem *m, char *err, size_t errlen)
 	return 0;
 }
 
+/* --seed and every --fault of the command line (already checked by config_parse). */
+static int create_faults(struct modem *m, char *err, size_t errlen)
+{
+	m->faults = faults_create(m->cfg.seed);
+	if (m->faults == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < m->cfg.n_faults; i++) {
+		int rc = faults_parse_cli(m->faults, m->cfg.faults[i], err, errlen);
+
+		if (rc < 0)
+			return rc;
+		log_info("fault %s on", m->cfg.faults[i]);
+	}
+	return 0;
+}
+
 static int create_parts(struct modem *m, char *err, size_t errlen)
 {
 	struct netsim_config nc = { .loop = m->loop,
@@ -327,6 +346,8 @@ static int create_parts(struct modem *m, char *err, size_t errlen)
 		.loop = m->loop, .link = m->cfg.link, .input = pty_input, .input_data = m
 	};
 
+	if (create_faults(m, err, errlen) < 0)
+		return -EINVAL;
 	m->net = netsim_create(&nc);
 	if (m->net == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -383,6 +404,7 @@ void modem_destroy(struct modem *m)
 	pty_close(m->pty);
 	netsim_destroy(m->net);
 	platform_destroy(m->platform);
+	faults_destroy(m->faults);
 	free(m);
 }
 

@@ -30,6 +30,7 @@ struct platform;
 struct platform_device;
 struct pty;
 struct dns_job;
+struct faults;
 /* State of command groups added by other work (sockets, security, RoT). */
 struct sock_table;
 struct secprof_store;
@@ -135,6 +136,7 @@ struct modem {
 	bool rebooting;
 	struct loop_source *boot_timer;
 	struct dns_job *dns_jobs;
+	struct faults *faults; /* sim/fault.h: --fault, --seed, control op "fault" */
 
 	/* Extension points for later command groups; NULL until their module sets them. */
 	struct sock_table *socks;
