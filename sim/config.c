@@ -31,6 +31,9 @@ enum opt_id {
 	OPT_SEC_BUSY,
 	OPT_FAULT,
 	OPT_SEED,
+	OPT_CONTROL,
+	OPT_KEYLOG,
+	OPT_RECORD,
 };
 
 static const struct option long_opts[] = {
@@ -50,6 +53,9 @@ static const struct option long_opts[] = {
 	{ "sec-busy-ms", required_argument, NULL, OPT_SEC_BUSY },
 	{ "fault", required_argument, NULL, OPT_FAULT },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "control", required_argument, NULL, OPT_CONTROL },
+	{ "keylog", required_argument, NULL, OPT_KEYLOG },
+	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -78,6 +84,9 @@ void config_usage(FILE *out)
 		"                         for N ms, 0..600000 (default 3000 on SARA-R422, else 0)\n"
 		"      --fault NAME[:K=V,...]  switch a fault on (repeatable; docs/faults.md)\n"
 		"      --seed N           seed of the faults' random choices (default 0)\n"
+		"      --control PATH     JSON Lines control socket (docs/control.md)\n"
+		"      --keylog FILE      (D)TLS session secrets for Wireshark (NSS key log)\n"
+		"      --record FILE      write the host's session as a replayable .chat script\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          version\n\n"
 		"Models:");
@@ -212,6 +221,15 @@ static int apply(struct modem_config *cfg, int opt, const char *arg, char *err, 
 		return 0;
 	case OPT_PCAP:
 		cfg->pcap_path = arg;
+		return 0;
+	case OPT_CONTROL:
+		cfg->control_path = arg;
+		return 0;
+	case OPT_KEYLOG:
+		cfg->keylog_path = arg;
+		return 0;
+	case OPT_RECORD:
+		cfg->record_path = arg;
 		return 0;
 	case OPT_FAULT:
 		return apply_fault(cfg, arg, err, errlen);

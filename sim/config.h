@@ -39,7 +39,10 @@ struct modem_config {
 	long sec_busy_ms;       /* --sec-busy-ms: RoT commands busy after boot, or -1 (persona) */
 	const char *faults[CONFIG_FAULTS_MAX]; /* --fault NAME[:k=v,...], checked (sim/fault.h) */
 	size_t n_faults;
-	uint64_t seed; /* --seed N: the fault PRNG's seed (default 0) */
+	uint64_t seed;            /* --seed N: the fault PRNG's seed (default 0) */
+	const char *control_path; /* --control PATH: JSON Lines control socket (sim/control.h) */
+	const char *keylog_path;  /* --keylog FILE: (D)TLS secrets, NSS key log format */
+	const char *record_path;  /* --record FILE: the host's session as a .chat script */
 };
 
 enum config_result {

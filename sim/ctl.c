@@ -31,10 +31,10 @@ struct ctl_session {
 	struct buf at_out;      /* channel output since the request was sent */
 	size_t at_scan;         /* bytes of at_out already split into lines */
 	cJSON *lines;
-	char *at_data;                /* bytes to send after the prompt, or NULL */
+	char *at_data;                  /* bytes to send after the prompt, or NULL */
 	struct loop_source *at_timer;   /* timeout, then the deferred completion */
 	struct loop_source *data_timer; /* sends at_data after the prompt */
-	int at_rc;                    /* 0 (final seen) or -ETIMEDOUT when completing */
+	int at_rc;                      /* 0 (final seen) or -ETIMEDOUT when completing */
 };
 
 /* ---- errors: the one mapping ---- */
@@ -45,11 +45,13 @@ const char *ctl_error_code(int err)
 		int err;
 		const char *code;
 	} map[] = {
-		{ -EPROTO, "bad_request" },  { -ENOSYS, "unknown_op" },     { -EINVAL, "bad_args" },
-		{ -ENOENT, "not_found" },    { -EOPNOTSUPP, "unsupported" }, { -EBUSY, "busy" },
-		{ -EALREADY, "already" },    { -EPERM, "not_allowed" },     { -EACCES, "not_allowed" },
-		{ -ETIMEDOUT, "timeout" },   { -EMSGSIZE, "too_long" },     { -ENOSPC, "no_resources" },
-		{ -ENOMEM, "no_resources" }, { -ENETDOWN, "no_network" },
+		{ -EPROTO, "bad_request" },     { -ENOSYS, "unknown_op" },
+		{ -EINVAL, "bad_args" },        { -ENOENT, "not_found" },
+		{ -EOPNOTSUPP, "unsupported" }, { -EBUSY, "busy" },
+		{ -EALREADY, "already" },       { -EPERM, "not_allowed" },
+		{ -EACCES, "not_allowed" },     { -ETIMEDOUT, "timeout" },
+		{ -EMSGSIZE, "too_long" },      { -ENOSPC, "no_resources" },
+		{ -ENOMEM, "no_resources" },    { -ENETDOWN, "no_network" },
 	};
 
 	for (size_t i = 0; i < ARRAY_LEN(map); i++)
@@ -241,8 +243,9 @@ static const struct ctl_arg *next_positional(const struct ctl_op *op, const cJSO
 	for (size_t i = 0; i < op->n_args; i++) {
 		const struct ctl_arg *a = &op->args[i];
 
-		if (a->type == CTL_T_STRS || (a->type != CTL_T_OBJ &&
-					      cJSON_GetObjectItemCaseSensitive(args, a->key) == NULL))
+		if (a->type == CTL_T_STRS ||
+		    (a->type != CTL_T_OBJ &&
+		     cJSON_GetObjectItemCaseSensitive(args, a->key) == NULL))
 			return a; /* an array takes every remaining word */
 	}
 	return NULL;
@@ -305,8 +308,7 @@ static int add_positional(struct ctl_call *c, const struct ctl_op *op, cJSON *ar
 }
 
 /* Turns the words of line into c->args (an object the caller frees). Returns 0 or -EINVAL. */
-static int words_to_args(struct ctl_call *c, const struct ctl_op *op, const char *line,
-			 cJSON **out)
+static int words_to_args(struct ctl_call *c, const struct ctl_op *op, const char *line, cJSON **out)
 {
 	char *copy = strdup(line), *save = NULL;
 	cJSON *args = cJSON_CreateObject();
@@ -382,7 +384,8 @@ static void respond(struct ctl_session *s, cJSON *id, int rc, cJSON *result, con
 		cJSON_AddItemToObject(resp, "id", id);
 	cJSON_AddBoolToObject(resp, "ok", rc >= 0);
 	if (rc >= 0) {
-		cJSON_AddItemToObject(resp, "result", result != NULL ? result : cJSON_CreateObject());
+		cJSON_AddItemToObject(resp, "result",
+				      result != NULL ? result : cJSON_CreateObject());
 	} else {
 		cJSON *err = cJSON_AddObjectToObject(resp, "error");
 

@@ -97,9 +97,9 @@ static void status_sockets(struct ctl_call *c, cJSON *r)
 		o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "id", id);
 		cJSON_AddStringToObject(o, "type", si.proto == SOCK_PROTO_TCP ? "tcp" : "udp");
-		cJSON_AddStringToObject(o, "state", (unsigned)si.state < ARRAY_LEN(states)
-							    ? states[si.state]
-							    : "?");
+		cJSON_AddStringToObject(o, "state",
+					(unsigned)si.state < ARRAY_LEN(states) ? states[si.state]
+									       : "?");
 		snprintf(peer, sizeof(peer), "%s:%u", si.peer_ip, si.peer_port);
 		if (si.has_peer)
 			cJSON_AddStringToObject(o, "peer", peer);
@@ -277,6 +277,11 @@ static const struct ctl_arg bootstrap_args[] = { { "delay_ms", CTL_T_INT, 0, 0, 
 static const struct ctl_arg clock_args[] = {
 	{ "advance_s", CTL_T_INT, CTL_A_REQ, 0, ADVANCE_MAX },
 };
+static const struct ctl_arg fault_args[] = {
+	{ "name", CTL_T_STR, CTL_A_REQ, 0, 0 },
+	{ "on", CTL_T_BOOL, 0, 0, 0 },
+	{ "params", CTL_T_OBJ, 0, 0, 0 },
+};
 static const struct ctl_arg subscribe_args[] = { { "events", CTL_T_STRS, CTL_A_REQ, 0, 0 } };
 
 const struct ctl_op ctl_ops[] = {
@@ -298,7 +303,7 @@ const struct ctl_op ctl_ops[] = {
 	  "bootstrap [delay_ms=N]      bootstrapped now or after N ms" },
 	{ "clock", op_clock, CTL_ARGS(clock_args),
 	  "clock ADVANCE_S             move module time and timers forward" },
-	{ "fault", ctl_op_fault, CTL_ARGS(ctl_fault_args),
+	{ "fault", ctl_op_fault, CTL_ARGS(fault_args),
 	  "fault NAME on|off [k=v ...] switch a fault (docs/faults.md)" },
 	{ "faults", ctl_op_faults, CTL_NO_ARGS,
 	  "faults                      every fault, its state and parameters" },

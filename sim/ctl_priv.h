@@ -79,4 +79,9 @@ int ctl_session_at(struct ctl_call *c, const char *line, const char *data, uint3
 /* The `subscribe` op: replaces the session's event mask. 0 or -EOPNOTSUPP. */
 int ctl_session_subscribe(struct ctl_call *c, unsigned events);
 
+/* ctl_fault.c: the `fault` and `faults` ops and status's "faults" (sim/fault.h). */
+int ctl_op_fault(struct ctl_call *c);
+int ctl_op_faults(struct ctl_call *c);
+void ctl_status_faults(struct ctl_call *c, cJSON *result);
+
 #endif /* SIM_CTL_PRIV_H */

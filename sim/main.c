@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "console.h"
+#include "control.h"
 #include "log.h"
 #include "loop.h"
 #include "modem.h"
@@ -24,6 +25,7 @@ struct app {
 	struct loop *loop;
 	struct modem *modem;
 	struct console *console;
+	struct control *control;
 	FILE *log_file;
 	int sfd;
 };
@@ -89,6 +91,15 @@ static int start(struct app *app)
 		fprintf(stderr, "ukms-sim: %s\n", err);
 		return EXIT_USAGE;
 	}
+	if (app->cfg.control_path != NULL) {
+		app->control = control_create(app->modem, app->loop, app->cfg.control_path, err,
+					      sizeof(err));
+		if (app->control == NULL) {
+			log_error("%s", err);
+			fprintf(stderr, "ukms-sim: %s\n", err);
+			return EXIT_USAGE;
+		}
+	}
 	printf("ukms-sim: device %s\n", pty_path(app->modem->pty));
 	if (pty_link(app->modem->pty) != NULL)
 		printf("ukms-sim: link %s\n", pty_link(app->modem->pty));
@@ -112,6 +123,7 @@ int main(int argc, char **argv)
 	}
 	rc = start(&app);
 	console_destroy(app.console);
+	control_destroy(app.control);
 	modem_destroy(app.modem);
 	if (app.sfd >= 0)
 		close(app.sfd);

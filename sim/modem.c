@@ -449,38 +449,3 @@ void modem_console_input(struct modem *m, const char *line)
 	at_engine_input(m->console_at, (const uint8_t *)line, strlen(line));
 	at_engine_input(m->console_at, &cr, 1);
 }
-
-int modem_status(const struct modem *m, char *out, size_t cap)
-{
-	static const char *const reg_names[] = { "not registered", "registered (home)", "searching",
-						 "denied",         "unknown",           "roaming" };
-	enum netsim_reg reg = netsim_reg(m->net);
-	int n;
-
-	n = snprintf(out, cap,
-		     "model %s (%s, FW %s)\ndevice %s IMEI %s IMSI %s\npty %s%s%s\n"
-		     "CFUN %d, %s, %s, coverage %s%s\n",
-		     m->persona->model, m->persona->family, m->persona->cgmr, m->device->uid_hex,
-		     m->device->imei, m->device->imsi, pty_path(m->pty),
-		     pty_link(m->pty) != NULL ? " -> link " : "",
-		     pty_link(m->pty) != NULL ? pty_link(m->pty) : "", netsim_fun(m->net),
-		     (unsigned)reg < ARRAY_LEN(reg_names) ? reg_names[reg] : "?",
-		     netsim_is_attached(m->net) ? "attached" : "detached",
-		     netsim_has_coverage(m->net) ? "on" : "off",
-		     m->powered_off ? ", POWERED OFF" : "");
-	if (n < 0 || (size_t)n >= cap)
-		return -ENOSPC;
-	for (int cid = 1; cid <= NETSIM_CID_MAX; cid++) {
-		char addr[16];
-		int k;
-
-		if (netsim_pdp_addr(m->net, cid, addr, sizeof(addr)) < 0)
-			continue;
-		k = snprintf(out + n, cap - (size_t)n, "PDP cid %d active %s APN \"%s\"\n", cid,
-			     addr, m->pdp[cid].apn);
-		if (k < 0 || (size_t)k >= cap - (size_t)n)
-			return -ENOSPC;
-		n += k;
-	}
-	return n;
-}

@@ -201,7 +201,4 @@ void modem_profile_reset(struct modem *m);
  */
 int modem_rot_psk(struct modem *m, size_t len, uint8_t *id, size_t *id_len, uint8_t *psk);
 
-/* "SARA-R510M8S, device 0123..., IMEI ..." etc. for :status; appended to out (cap bytes). */
-int modem_status(const struct modem *m, char *out, size_t cap);
-
 #endif /* SIM_MODEM_H */

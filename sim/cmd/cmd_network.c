@@ -127,7 +127,8 @@ static enum at_rc handle_csq(struct at_req *req)
 {
 	struct modem *m = at_req_ctx(req);
 	bool reg = netsim_is_registered(m->net);
-	/* 27.007: RSSI -113 + 2n dBm (RSSI ~ RSRP + 27 dB here), RSRQ -20 + n/2 dB, RSRP -141 + n */
+	/* 27.007: RSSI -113 + 2n dBm (RSSI ~ RSRP + 27 dB here), RSRQ -20 + n/2 dB, RSRP -141 + n
+	 */
 	int csq = (netsim_rsrp(m->net) + 27 + 113) / 2;
 	int rsrq = (netsim_rsrq(m->net) + 20) * 2, rsrp = netsim_rsrp(m->net) + 141;
 

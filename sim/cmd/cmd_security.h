@@ -64,7 +64,7 @@ struct cmd_sec_state {
 	char *devcert_pem; /* self-signed device certificate made at sealing */
 	struct loop_source *seal_timer;
 	struct loop_source *bootstrap_timer; /* control op `bootstrap` with a delay */
-	uint32_t seal_delay_ms; /* --seal-delay-ms (m->cfg) */
+	uint32_t seal_delay_ms;              /* --seal-delay-ms (m->cfg) */
 	int unsealed_cme;       /* --unsealed-cme: CME code of +USECPSK / +USECDEVCERT unsealed */
 	uint64_t busy_until_ms; /* RoT commands "SEC busy" before this time (quirks Q1) */
 	uint64_t last_conn_ms;
