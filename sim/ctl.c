@@ -343,8 +343,7 @@ static int argv_to_line(const cJSON *argv, struct buf *line)
 		return -EINVAL;
 	cJSON_ArrayForEach(w, argv)
 	{
-		if (!cJSON_IsString(w) || strpbrk(w->valuestring, " \t") != NULL ||
-		    w->valuestring[0] == '\0')
+		if (!cJSON_IsString(w) || w->valuestring[0] == '\0')
 			return -EINVAL;
 		if (buf_appendf(line, "%s%s", line->len > 0 ? " " : "", w->valuestring) < 0)
 			return -EMSGSIZE;
@@ -450,7 +449,7 @@ static int parse_request(struct ctl_call *c, const cJSON *req, const struct ctl_
 	buf_init(&line, CTL_LINE_MAX);
 	rc = argv_to_line(argv, &line);
 	if (rc < 0)
-		rc = ctl_fail(c, -EINVAL, "\"argv\" must be an array of non-empty words");
+		rc = ctl_fail(c, -EINVAL, "\"argv\" must be an array of non-empty strings");
 	else
 		rc = words_to_args(c, *op, line.len > 0 ? buf_cstr(&line) : "", owned);
 	c->args = *owned;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 """The control socket (docs/control.md), every op through the socket, with the client of
-python/ukms_sim.py. Usage: test_control.py UKMS_SIM   (TAP on stdout)."""
+python/ukms_sim.py. Usage: test_control.py UKMS_SIM [UKMS_CTL]   (TAP on stdout)."""
 import json
 import os
 import socket
@@ -16,6 +16,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'python')
 from ukms_sim import Control, ControlError, Sim  # noqa: E402
 
 EXE = None
+CTL = None
 TESTS = []
 
 
@@ -371,9 +372,64 @@ def console_words_form_over_the_socket():
         assert len(c.response()['result']['ops']) >= 13
 
 
+def ctl(sim, *words):
+    p = subprocess.run([CTL, '-s', sim.sock_path] + list(words), capture_output=True,
+                       timeout=30)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+@test
+def ukms_ctl():
+    with Sim(EXE) as sim:
+        rc, out, err = ctl(sim, 'status')
+        assert rc == 0 and json.loads(out)['model'] == sim.ctl('status')['model'], (rc, err)
+        rc, out, err = ctl(sim, 'network', 'detach')
+        assert rc == 0 and json.loads(out)['coverage'] is False, (rc, out, err)
+        assert sim.ctl('status')['coverage'] is False
+        rc, out, err = ctl(sim, 'fault', 'Q15', 'on')
+        assert rc == 0 and sim.ctl('status')['faults'][0]['name'] == 'Q15', (rc, err)
+        rc, out, err = ctl(sim, 'fault', 'Q99', 'on')
+        assert rc == 1 and 'not_found' in err, (rc, err)
+        rc, out, err = ctl(sim, 'call', '{"op":"clock","args":{"advance_s":60}}')
+        assert rc == 0 and json.loads(out)['clock_advance_s'] == 60, (rc, out, err)
+        rc, out, err = ctl(sim, '--json', 'at', 'AT+CGSN')
+        resp = json.loads(out)
+        assert rc == 0 and resp['ok'] and resp['id'] == 1, out
+        assert resp['result']['lines'] == [sim.ctl('status')['device']['imei']]
+        rc, out, err = ctl(sim, 'urc', '+UX: 1,2')
+        assert rc == 0, err
+        sim.wait_urc(r'\+UX: 1,2')
+        rc, out, err = ctl(sim, 'call', 'not json')
+        assert rc == 2 and 'not a JSON object' in err, (rc, err)
+        rc, out, err = ctl(sim, 'clock', 'soon')
+        assert rc == 1 and 'bad_args' in err, (rc, err)
+        follower = subprocess.Popen([CTL, '-s', sim.sock_path, '--json', 'subscribe', 'state'],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            assert json.loads(follower.stdout.readline())['result']['events'] == ['state']
+            sim.ctl('network', action='attach')
+            ev = json.loads(follower.stdout.readline())
+            assert ev['event'] == 'state', ev
+        finally:
+            follower.terminate()
+            follower.wait(10)
+            follower.stdout.close()
+            follower.stderr.close()
+    p = subprocess.run([CTL, '-s', '/nonexistent/ukms.sock', 'status'], capture_output=True,
+                       timeout=30)
+    assert p.returncode == 2 and b'No such file' in p.stderr, p
+    p = subprocess.run([CTL, '--help'], capture_output=True, timeout=30)
+    assert p.returncode == 0 and b'Usage: ukms-ctl' in p.stdout
+    p = subprocess.run([CTL, '-s', 'x'], capture_output=True, timeout=30)
+    assert p.returncode == 2
+
+
 def main(argv):
-    global EXE
+    global EXE, CTL
     EXE = argv[1]
+    CTL = argv[2] if len(argv) > 2 else None
+    if CTL is None:
+        TESTS.remove(ukms_ctl)
     n = failed = 0
     for fn in TESTS:
         n += 1
