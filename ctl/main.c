@@ -54,7 +54,8 @@ static void usage(FILE *out)
 		"  ukms-ctl -s /tmp/m.sock fault Q15 on\n"
 		"  ukms-ctl -s /tmp/m.sock at AT+CGSN\n"
 		"  ukms-ctl -s /tmp/m.sock subscribe at urc      (prints events until ^C)\n"
-		"  ukms-ctl -s /tmp/m.sock call '{\"op\":\"clock\",\"args\":{\"advance_s\":86400}}'\n"
+		"  ukms-ctl -s /tmp/m.sock call "
+		"'{\"op\":\"clock\",\"args\":{\"advance_s\":86400}}'\n"
 		"  ukms-ctl -s /tmp/m.sock ops                   (every op with its words)\n\n"
 		"Exit status: 0 ok, 1 the op answered an error, 2 usage or connection trouble.\n");
 }
@@ -62,7 +63,7 @@ static void usage(FILE *out)
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longs[] = {
-		{ "socket", required_argument, NULL, 's' }, { "json", no_argument, NULL, 'j' },
+		{ "socket", required_argument, NULL, 's' },  { "json", no_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },       { NULL, 0, NULL, 0 },
 	};
@@ -98,7 +99,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (o->path == NULL || optind >= argc) {
 		fprintf(stderr, "ukms-ctl: %s\n",
-			o->path == NULL ? "no socket (-s PATH or $UKMS_CONTROL)" : "no op (see --help)");
+			o->path == NULL ? "no socket (-s PATH or $UKMS_CONTROL)"
+					: "no op (see --help)");
 		return -EINVAL;
 	}
 	return 0;

@@ -12,10 +12,13 @@
 #include "cmd_socket.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "log.h"
@@ -313,6 +316,7 @@ static int table_open(struct modem *m)
 	sock_table_set_event_cb(m->socks, handle_sock_event, m);
 	sock_table_set_max_secure(m->socks, m->persona->max_secure_sockets);
 	sock_table_set_pcap(m->socks, m->sock_state->pcap);
+	sock_table_set_keylog(m->socks, m->sock_state->keylog_fd);
 	sock_table_set_security(m->socks, m->profiles, m->creds);
 	if (m->persona->has_rot)
 		sock_table_set_psk_gen(m->socks, rot_psk, m);
@@ -340,6 +344,21 @@ static int sock_init(struct modem *m)
 	if (m->sock_state == NULL)
 		return -ENOMEM;
 	m->sock_state->m = m;
+	m->sock_state->keylog_fd = -1;
+	if (m->cfg.keylog_path != NULL) {
+		/* Secrets: 0600, never through a symlink; appended, as Wireshark reads many runs.
+		 */
+		m->sock_state->keylog_fd =
+			open(m->cfg.keylog_path,
+			     O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (m->sock_state->keylog_fd < 0 || fchmod(m->sock_state->keylog_fd, 0600) < 0) {
+			int err = errno;
+
+			log_error("--keylog %s: %s", m->cfg.keylog_path, strerror(err));
+			return -err;
+		}
+		log_info("writing (D)TLS secrets to %s (NSS key log)", m->cfg.keylog_path);
+	}
 	if (m->cfg.pcap_path != NULL) {
 		m->sock_state->pcap = pcap_open(m->cfg.pcap_path);
 		if (m->sock_state->pcap == NULL)
@@ -355,6 +374,8 @@ static void sock_finish(struct modem *m)
 		return;
 	table_close(m);
 	pcap_close(m->sock_state->pcap);
+	if (m->sock_state->keylog_fd >= 0)
+		close(m->sock_state->keylog_fd);
 	free(m->sock_state);
 	m->sock_state = NULL;
 }

@@ -34,6 +34,7 @@ struct cmd_sock_pending_data {
 struct cmd_sock_state {
 	struct modem *m;
 	struct pcap_writer *pcap;             /* --pcap, NULL without */
+	int keylog_fd;                        /* --keylog, -1 without */
 	struct at_req *connect[CMD_SOCK_MAX]; /* synchronous +USOCO waiting for its handshake */
 	struct cmd_sock_pending_data data[CMD_SOCK_CHAN];
 };

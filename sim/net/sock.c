@@ -345,6 +345,23 @@ static void on_deadline(void *data)
 			       s->handshaking ? "handshake timeout" : "connect timeout");
 }
 
+/* One line per write(): O_APPEND keeps lines whole even with several writers. */
+static void write_keylog(void *data, const char *line)
+{
+	const struct sock_table *t = data;
+	size_t len = strlen(line);
+	char *text = malloc(len + 1);
+
+	if (text == NULL)
+		return;
+	memcpy(text, line, len);
+	text[len] = '\n';
+	if (write(t->keylog_fd, text, len + 1) != (ssize_t)(len + 1))
+		log_warn("key log write failed");
+	OPENSSL_cleanse(text, len + 1);
+	free(text);
+}
+
 static int start_tls(struct slot *s)
 {
 	const struct secprof *p = secprof_store_get(s->t->profiles, s->profile);
@@ -357,6 +374,8 @@ static int start_tls(struct slot *s)
 		.fd = s->fd,
 		.wire = wire,
 		.wire_data = s,
+		.keylog = s->t->keylog_fd >= 0 ? write_keylog : NULL,
+		.keylog_data = s->t,
 	};
 	char reason[SOCK_TLS_REASON_MAX];
 	int err = 0;

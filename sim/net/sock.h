@@ -106,6 +106,8 @@ void sock_table_set_max_secure(struct sock_table *t, unsigned n);
 void sock_table_set_timeout(struct sock_table *t, unsigned ms);
 /* Borrowed pcap writer (NULL: none). */
 void sock_table_set_pcap(struct sock_table *t, struct pcap_writer *w);
+/* Every (D)TLS session's secrets as NSS key log lines to fd (borrowed; -1: none), --keylog. */
+void sock_table_set_keylog(struct sock_table *t, int fd);
 /* Last error of any socket call, u-blox number (+USOER). */
 int sock_table_last_error(const struct sock_table *t);
 
