@@ -17,6 +17,7 @@
 #include "loop.h"
 #include "modem.h"
 #include "pty.h"
+#include "record.h"
 
 enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
@@ -26,6 +27,7 @@ struct app {
 	struct modem *modem;
 	struct console *console;
 	struct control *control;
+	struct record *record;
 	FILE *log_file;
 	int sfd;
 };
@@ -100,6 +102,14 @@ static int start(struct app *app)
 			return EXIT_USAGE;
 		}
 	}
+	if (app->cfg.record_path != NULL) {
+		app->record = record_create(app->modem, app->cfg.record_path, err, sizeof(err));
+		if (app->record == NULL) {
+			log_error("%s", err);
+			fprintf(stderr, "ukms-sim: %s\n", err);
+			return EXIT_USAGE;
+		}
+	}
 	printf("ukms-sim: device %s\n", pty_path(app->modem->pty));
 	if (pty_link(app->modem->pty) != NULL)
 		printf("ukms-sim: link %s\n", pty_link(app->modem->pty));
@@ -124,6 +134,7 @@ int main(int argc, char **argv)
 	rc = start(&app);
 	console_destroy(app.console);
 	control_destroy(app.control);
+	record_destroy(app.record);
 	modem_destroy(app.modem);
 	if (app.sfd >= 0)
 		close(app.sfd);
