@@ -102,15 +102,20 @@ static void flush(struct client *cl)
 	}
 }
 
-/* Appends one line; a response that cannot be queued ends the connection (its order is lost). */
-static void queue_line(struct client *cl, const char *line, size_t len)
+/*
+ * Appends one line; a response that cannot be queued ends the connection (its order is lost).
+ * Responses are sent at once; events wait for the loop's POLLOUT pass, so the send is not on
+ * the path of the host's own answer (the observers run before the pty write).
+ */
+static void queue_line(struct client *cl, const char *line, size_t len, bool now)
 {
 	if (buf_append(&cl->out, line, len) < 0 || buf_append(&cl->out, "\n", 1) < 0) {
 		log_warn("client does not read its responses: disconnected");
 		cl->closing = true;
 		return;
 	}
-	flush(cl);
+	if (now)
+		flush(cl);
 }
 
 static void handle_kick(void *data);
@@ -130,7 +135,7 @@ static void handle_reply(void *data, const char *line, size_t len)
 {
 	struct client *cl = data;
 
-	queue_line(cl, line, len);
+	queue_line(cl, line, len, true);
 	if (cl->closing)
 		kick(cl);
 	else
@@ -183,7 +188,7 @@ static void deliver(struct client *cl, enum modem_ev ev, const uint8_t *bytes, s
 		cl->dropped++;
 	} else {
 		cl->dropped = 0;
-		queue_line(cl, (const char *)line.data, line.len);
+		queue_line(cl, (const char *)line.data, line.len, false);
 		if (cl->closing)
 			kick(cl);
 		else
@@ -231,7 +236,7 @@ static void reject_long_line(struct client *cl)
 	static const char msg[] = "{\"ok\":false,\"error\":{\"code\":\"too_long\",\"message\":"
 				  "\"request line longer than 65536 bytes\"}}";
 
-	queue_line(cl, msg, sizeof(msg) - 1);
+	queue_line(cl, msg, sizeof(msg) - 1, true);
 	buf_reset(&cl->in);
 	cl->discarding = true;
 }
