@@ -457,56 +457,58 @@ static int parse_request(struct ctl_call *c, const cJSON *req, const struct ctl_
 	return rc;
 }
 
-void ctl_session_request(struct ctl_session *s, const char *line, size_t len)
+/* A new request: false (and a "busy" response) while the previous one has not answered. */
+static bool begin(struct ctl_session *s, cJSON *id)
 {
-	struct ctl_call *c = &s->call;
-	cJSON *req = cJSON_ParseWithLength(line, len), *owned = NULL, *id = NULL;
-	const struct ctl_op *op = NULL;
-	int rc;
-
 	if (s->busy) { /* the owner must wait; answer rather than lose the request */
-		respond(s, request_id(req), -EBUSY, NULL, "a request is still running");
-		cJSON_Delete(req);
-		return;
+		respond(s, id, -EBUSY, NULL, "a request is still running");
+		return false;
 	}
-	*c = (struct ctl_call){ .s = s, .m = s->cfg.m };
-	if (req == NULL) {
-		rc = ctl_fail(c, -EPROTO, "not JSON");
-	} else {
-		id = request_id(req);
-		rc = parse_request(c, req, &op, &owned);
-	}
+	s->call = (struct ctl_call){ .s = s, .m = s->cfg.m };
+	return true;
+}
+
+/* Runs op when parsing went well (rc 0), else answers the parse error. */
+static void dispatch(struct ctl_session *s, const struct ctl_op *op, cJSON *id, int rc)
+{
 	if (rc == 0)
 		run_op(s, op, id);
 	else
-		respond(s, id, rc, NULL, c->msg);
-	c->args = NULL;
+		respond(s, id, rc, NULL, s->call.msg);
+	s->call.args = NULL;
+}
+
+void ctl_session_request(struct ctl_session *s, const char *line, size_t len)
+{
+	cJSON *req = cJSON_ParseWithLength(line, len), *owned = NULL, *id = request_id(req);
+	const struct ctl_op *op = NULL;
+	int rc;
+
+	if (begin(s, id)) {
+		if (req == NULL)
+			rc = ctl_fail(&s->call, -EPROTO, "not JSON");
+		else
+			rc = parse_request(&s->call, req, &op, &owned);
+		dispatch(s, op, id, rc);
+	}
 	cJSON_Delete(owned);
 	cJSON_Delete(req);
 }
 
 void ctl_session_command(struct ctl_session *s, const char *name, const char *words)
 {
-	struct ctl_call *c = &s->call;
 	const struct ctl_op *op = find_op(name);
 	cJSON *args = NULL;
 	int rc;
 
-	if (s->busy) {
-		respond(s, NULL, -EBUSY, NULL, "a request is still running");
+	if (!begin(s, NULL))
 		return;
-	}
-	*c = (struct ctl_call){ .s = s, .m = s->cfg.m };
 	if (op == NULL)
-		rc = ctl_fail(c, -ENOSYS, "unknown op \"%.64s\"", name);
+		rc = ctl_fail(&s->call, -ENOSYS, "unknown op \"%.64s\"", name);
 	else
-		rc = words_to_args(c, op, words, &args);
-	c->args = args;
-	if (rc == 0)
-		run_op(s, op, NULL);
-	else
-		respond(s, NULL, rc, NULL, c->msg);
-	c->args = NULL;
+		rc = words_to_args(&s->call, op, words, &args);
+	s->call.args = args;
+	dispatch(s, op, NULL, rc);
 	cJSON_Delete(args);
 }
 

@@ -311,6 +311,19 @@ def subscribe_at_follows_the_host():
                                          'AT\r' == e['data']]
 
 
+def drain(client):
+    """Reads what the simulator has sent until it pauses for 0.5 s."""
+    client.sock.settimeout(0.5)
+    try:
+        while True:
+            chunk = client.sock.recv(1 << 20)
+            if not chunk:
+                break
+            client.rx += chunk
+    except (socket.timeout, BlockingIOError):
+        pass
+
+
 @test
 def slow_reader_does_not_stall_the_modem():
     with Sim(EXE) as sim:
@@ -329,25 +342,9 @@ def slow_reader_does_not_stall_the_modem():
         assert sim.ctl('status')['model'], 'another client is served'
         # Now it reads: the events come, and the next one says how many were dropped.
         dropped = 0
-        try:
-            slow.sock.settimeout(0.5)
-            while True:
-                chunk = slow.sock.recv(1 << 20)
-                if not chunk:
-                    break
-                slow.rx += chunk
-        except (socket.timeout, BlockingIOError):
-            pass
+        drain(slow)
         assert h.command('AT')[1] == 'OK'
-        try:
-            slow.sock.settimeout(0.5)
-            while True:
-                chunk = slow.sock.recv(1 << 20)
-                if not chunk:
-                    break
-                slow.rx += chunk
-        except (socket.timeout, BlockingIOError):
-            pass
+        drain(slow)
         for line in slow.rx.split(b'\n')[:-1]:
             ev = json.loads(line)
             dropped += ev.get('dropped', 0)
