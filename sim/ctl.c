@@ -577,9 +577,27 @@ static void send_data(void *data)
 
 	s->data_timer = NULL;
 	s->at_data = NULL;
+	s->at_scan = s->at_out.len; /* the prompt is not an answer line */
 	if (d != NULL && s->chan != NULL)
 		at_engine_input(s->chan, (const uint8_t *)d, strlen(d));
 	free(d);
+}
+
+/* One answer line as a JSON string of its bytes (binary +USORD data included). */
+static cJSON *line_json(const uint8_t *p, size_t n)
+{
+	struct buf b;
+	cJSON *item;
+
+	buf_init(&b, 0);
+	item = ctl_json_bytes(&b, p, n) == 0 ? cJSON_CreateRaw(buf_cstr(&b)) : NULL;
+	buf_finish(&b);
+	return item;
+}
+
+static bool is_prompt(const struct buf *b, size_t from)
+{
+	return b->len == from + 1 && (b->data[from] == '@' || b->data[from] == '>');
 }
 
 /* Splits new output into lines; the final result line ends the answer. */
@@ -587,30 +605,29 @@ static void handle_chan_output(void *data, const uint8_t *bytes, size_t len)
 {
 	struct ctl_session *s = data;
 	struct buf *b = &s->at_out;
-	char *text, *nl;
+	uint8_t *nl;
 
 	if (!s->busy || s->lines == NULL || buf_append(b, bytes, len) < 0)
 		return; /* ATE0 at creation; or an answer past AT_OUT_MAX (ends by timeout) */
-	text = (char *)(uintptr_t)buf_cstr(b);
-	while ((nl = strchr(text + s->at_scan, '\n')) != NULL) {
-		char *line = text + s->at_scan;
+	while ((nl = memchr(b->data + s->at_scan, '\n', b->len - s->at_scan)) != NULL) {
+		const uint8_t *line = b->data + s->at_scan;
 		size_t n = (size_t)(nl - line);
+		char text[256]; /* a final result line is short; longer ones are info lines */
 
 		s->at_scan += n + 1;
 		while (n > 0 && line[n - 1] == '\r')
 			n--;
-		line[n] = '\0';
 		if (n == 0)
 			continue;
-		if (is_final(line)) {
-			cJSON_AddStringToObject(s->call.result, "final", line);
+		snprintf(text, sizeof(text), "%.*s", (int)(n < sizeof(text) ? n : 0), line);
+		if (memchr(line, '\0', n) == NULL && is_final(text)) {
+			cJSON_AddStringToObject(s->call.result, "final", text);
 			at_finish_later(s);
 			return;
 		}
-		cJSON_AddItemToArray(s->lines, cJSON_CreateString(line));
+		cJSON_AddItemToArray(s->lines, line_json(line, n));
 	}
-	if (s->at_data != NULL && s->data_timer == NULL &&
-	    (strcmp(text + s->at_scan, "@") == 0 || strcmp(text + s->at_scan, ">") == 0))
+	if (s->at_data != NULL && s->data_timer == NULL && is_prompt(b, s->at_scan))
 		s->data_timer = loop_add_timer(s->cfg.m->loop, 0, send_data, s);
 }
 

@@ -97,6 +97,11 @@ def at_channel_leaves_the_pty_alone():
         assert sim.host.command('AT+USOCL=9')[1] == 'ERROR'
         e = expect_error('bad_args', sim.at, 'AT\rAT')
         assert 'CR/LF' in e.message
+        # A '>' prompt takes "data" (+UDWNFILE), then the file is there.
+        assert sim.at('AT+UDWNFILE="ctl.txt",5', data='hello') == ([], 'OK')
+        assert '+ULSTFILE: "ctl.txt"' in sim.at('AT+ULSTFILE=0')[0]
+        e = expect_error('timeout', sim.at, 'AT+UDWNFILE="x.txt",5', timeout=0.3)
+        assert sim.at('AT')[1] == 'OK', 'a fresh channel after a timeout'
 
 
 @test
