@@ -180,12 +180,12 @@ static int send_all(int fd, const char *data, size_t len)
 static int read_line(int fd, struct buf *in, struct buf *line, int timeout_ms)
 {
 	for (;;) {
-		uint8_t *nl = memchr(in->data, '\n', in->len);
+		uint8_t *nl = in->len > 0 ? memchr(in->data, '\n', in->len) : NULL;
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		char chunk[65536];
 		ssize_t n;
 
-		if (in->len > 0 && nl != NULL) {
+		if (nl != NULL) {
 			buf_reset(line);
 			buf_append(line, in->data, (size_t)(nl - in->data));
 			buf_consume(in, (size_t)(nl - in->data) + 1);

@@ -241,8 +241,11 @@ class Sim:
         self.sock_path = sock_path or os.path.join(self.dir, 'control.sock')
         cmd = [exe, '--headless', '--state-dir', os.path.join(self.dir, 'state'),
                '--reg-delay-ms', str(reg_delay_ms), '--control', self.sock_path] + list(args)
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
+        # The log goes to a file: a pipe nobody reads would stall a chatty simulator.
+        self.log_path = os.path.join(self.dir, 'ukms-sim.log')
+        with open(self.log_path, 'wb') as log:
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                         stderr=log)
         self.host = None
         self.control = None
         try:
@@ -267,10 +270,16 @@ class Sim:
                 break
         raise RuntimeError('ukms-sim did not start: %s' % self._stderr())
 
-    def _stderr(self):
-        if self.proc.poll() is None:
+    def log(self):
+        """What the simulator logged so far (stderr)."""
+        try:
+            with open(self.log_path, 'rb') as f:
+                return f.read().decode(errors='replace')
+        except OSError:
             return ''
-        return self.proc.stderr.read().decode(errors='replace')
+
+    def _stderr(self):
+        return self.log()[-2000:]
 
     # the three calls a test needs
     def at(self, line, **kw):
@@ -285,6 +294,8 @@ class Sim:
     def close(self):
         """Stops the simulator (SIGTERM, then SIGKILL) and removes its directory; returns its
         exit status."""
+        if getattr(self, 'last_log', None) is not None:
+            return self.proc.returncode  # closed already
         for part in (self.control, self.host):
             if part is not None:
                 part.close()
@@ -295,16 +306,18 @@ class Sim:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        for f in (self.proc.stdout, self.proc.stderr):
-            f.close()
+        self.proc.stdout.close()
+        self.last_log = self.log()
         shutil.rmtree(self.dir, ignore_errors=True)
         return self.proc.returncode
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, exc_type, *exc):
+        rc = self.close()
+        if exc_type is None and rc != 0:  # a sanitizer report, a crash
+            raise RuntimeError('ukms-sim exited %s:\n%s' % (rc, self.last_log[-3000:]))
 
 
 try:

@@ -607,7 +607,7 @@ static void handle_chan_output(void *data, const uint8_t *bytes, size_t len)
 	struct buf *b = &s->at_out;
 	uint8_t *nl;
 
-	if (!s->busy || s->lines == NULL || buf_append(b, bytes, len) < 0)
+	if (!s->busy || s->lines == NULL || len == 0 || buf_append(b, bytes, len) < 0)
 		return; /* ATE0 at creation; or an answer past AT_OUT_MAX (ends by timeout) */
 	while ((nl = memchr(b->data + s->at_scan, '\n', b->len - s->at_scan)) != NULL) {
 		const uint8_t *line = b->data + s->at_scan;

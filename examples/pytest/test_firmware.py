@@ -80,20 +80,21 @@ def main(argv):
              test_roaming_is_reported]
     failed = 0
     for n, fn in enumerate(tests, 1):
-        made = {}
+        params = inspect.signature(fn).parameters
         try:
-            made['ukms_sim'] = Sim()
-            if 'tls_server' in inspect.signature(fn).parameters:
-                made['tls_server'] = TlsServer()
-            fn(**{k: made[k] for k in inspect.signature(fn).parameters})
+            with Sim() as sim:  # raises if the simulator exits badly (sanitizer report)
+                srv = TlsServer() if 'tls_server' in params else None
+                try:
+                    made = {'ukms_sim': sim, 'tls_server': srv}
+                    fn(**{k: made[k] for k in params})
+                finally:
+                    if srv is not None:
+                        srv.stop()
             print('ok %d - %s' % (n, fn.__name__))
         except Exception:  # noqa: BLE001 - any failure fails the point
             failed += 1
             print('not ok %d - %s' % (n, fn.__name__))
             print('\n'.join('# ' + ln for ln in traceback.format_exc().splitlines()))
-        finally:
-            for part in made.values():
-                part.stop() if hasattr(part, 'stop') else part.close()
         sys.stdout.flush()
     print('1..%d' % len(tests))
     return 1 if failed else 0
