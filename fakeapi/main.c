@@ -262,6 +262,8 @@ static int setup(struct app *a)
 	if (a->opt.tls_cert &&
 	    (read_pem(a->opt.tls_cert, &a->cert) < 0 || read_pem(a->opt.tls_key, &a->key) < 0))
 		return -EINVAL;
+	if (a->opt.platform != NULL)
+		afile_remove_stale(a->opt.platform); /* an admin write killed before its rename */
 	a->api = api_create(&ac, err, sizeof(err));
 	if (a->api == NULL) {
 		fprintf(stderr, "%s: %s\n", PROG, err);

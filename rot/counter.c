@@ -40,6 +40,8 @@ struct rot_counter {
 	bool ephemeral;
 	rot_counter_hook_fn *hook;
 	void *hook_data;
+	rot_counter_reserve_fn *on_reserve;
+	void *reserve_data;
 };
 
 static int lock_wait(int fd)
@@ -85,6 +87,7 @@ static int parse_file(const char *s, size_t len, uint64_t *out, unsigned *versio
 	return 0;
 }
 
+/* Loads c->path into c->next and c->limit; -ENOENT (counters start at 1) if missing. */
 static int load(struct rot_counter *c, char *err, size_t errlen)
 {
 	struct buf b;
@@ -95,7 +98,6 @@ static int load(struct rot_counter *c, char *err, size_t errlen)
 	rc = afile_read(c->path, &b);
 	if (rc == -ENOENT) {
 		c->next = c->limit = 1; /* fresh device: counters start at 1 */
-		rc = 0;
 		goto out;
 	}
 	if (rc == 0)
@@ -118,32 +120,39 @@ out:
 	return rc;
 }
 
+/* "<dir>/rot-<UID>.<ext>". */
+static int path_of(char *out, size_t cap, const char *dir, const uint8_t *uid, const char *ext)
+{
+	char hex[2 * ROT_UID_LEN + 1];
+
+	hex_encode(uid, ROT_UID_LEN, hex, sizeof(hex));
+	return snprintf(out, cap, "%s/rot-%s.%s", dir, hex, ext) >= (int)cap ? -ENAMETOOLONG : 0;
+}
+
 static int open_files(struct rot_counter *c, const char *dir, const uint8_t *uid, char *err,
 		      size_t errlen)
 {
-	char hex[2 * ROT_UID_LEN + 1], lock[PATH_MAX];
+	char lock[PATH_MAX];
 	int rc;
 
-	hex_encode(uid, ROT_UID_LEN, hex, sizeof(hex));
-	if (snprintf(c->path, sizeof(c->path), "%s/rot-%s.counter", dir, hex) >=
-		    (int)sizeof(c->path) ||
-	    snprintf(lock, sizeof(lock), "%s/rot-%s.lock", dir, hex) >= (int)sizeof(lock)) {
+	if (path_of(c->path, sizeof(c->path), dir, uid, "counter") < 0 ||
+	    path_of(lock, sizeof(lock), dir, uid, "lock") < 0) {
 		snprintf(err, errlen, "%s: path too long", dir);
 		return -ENAMETOOLONG;
 	}
-	rc = afile_mkdirs(dir, 0700);
-	if (rc < 0) {
-		snprintf(err, errlen, "%s: cannot create: %s", dir, strerror(-rc));
+	rc = afile_private_dir(dir, err, errlen);
+	if (rc < 0)
 		return rc;
-	}
-	c->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	c->lock_fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	rc = c->lock_fd < 0 ? -errno : lock_wait(c->lock_fd);
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: %s", lock,
 			 rc == -EBUSY ? "counter in use by another process" : strerror(-rc));
 		return rc;
 	}
-	return load(c, err, errlen);
+	afile_remove_stale(c->path);
+	rc = load(c, err, errlen);
+	return rc == -ENOENT ? 0 : rc;
 }
 
 struct rot_counter *rot_counter_open(const char *state_dir, const uint8_t uid[ROT_UID_LEN],
@@ -217,6 +226,8 @@ int rot_counter_next(struct rot_counter *c, uint32_t *out)
 				  strerror(-rc));
 			return rc;
 		}
+		if (c->on_reserve != NULL && c->on_reserve(c->reserve_data, limit) != 0)
+			return -EIO;
 		c->limit = limit;
 	}
 	*out = (uint32_t)c->next++;
@@ -232,4 +243,44 @@ void rot_counter_set_hook(struct rot_counter *c, rot_counter_hook_fn *fn, void *
 {
 	c->hook = fn;
 	c->hook_data = data;
+}
+
+void rot_counter_on_reserve(struct rot_counter *c, rot_counter_reserve_fn *fn, void *data)
+{
+	c->on_reserve = fn;
+	c->reserve_data = data;
+}
+
+void rot_counter_skip_to(struct rot_counter *c, uint64_t next)
+{
+	if (next > COUNTER_END)
+		next = COUNTER_END;
+	if (next > c->next)
+		c->next = next;
+}
+
+int rot_counter_read(const char *state_dir, const uint8_t uid[ROT_UID_LEN], uint64_t *next,
+		     char *err, size_t errlen)
+{
+	struct rot_counter c = { .lock_fd = -1 };
+	int rc = path_of(c.path, sizeof(c.path), state_dir, uid, "counter");
+
+	if (rc == 0)
+		rc = load(&c, err, errlen);
+	*next = c.next;
+	return rc;
+}
+
+int rot_counter_default_dir(char *out, size_t cap)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	int n;
+
+	if (xdg != NULL && xdg[0] == '/')
+		n = snprintf(out, cap, "%s/ukms", xdg);
+	else if (home != NULL && home[0] != '\0')
+		n = snprintf(out, cap, "%s/.local/state/ukms", home);
+	else
+		return -ENOENT;
+	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
 }

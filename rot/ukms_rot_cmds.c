@@ -51,19 +51,6 @@ int rot_cli_flush(int rc)
 	return rc;
 }
 
-static const char *default_state_dir(char *buf, size_t cap)
-{
-	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-
-	if (xdg != NULL && xdg[0] == '/')
-		snprintf(buf, cap, "%s/ukms", xdg);
-	else if (home != NULL && home[0] != '\0')
-		snprintf(buf, cap, "%s/.local/state/ukms", home);
-	else
-		return NULL;
-	return buf;
-}
-
 /* The counter for generate: --counter, --ephemeral or the persisted store (block 1). */
 static int next_counter(const struct rot_cli *c, const struct platform_device *d, uint32_t *out)
 {
@@ -76,8 +63,8 @@ static int next_counter(const struct rot_cli *c, const struct platform_device *d
 		*out = (uint32_t)c->o.counter;
 		return ROT_CLI_OK;
 	}
-	if (dir == NULL && !c->o.ephemeral)
-		dir = default_state_dir(dirbuf, sizeof(dirbuf));
+	if (dir == NULL && !c->o.ephemeral && rot_counter_default_dir(dirbuf, sizeof(dirbuf)) == 0)
+		dir = dirbuf;
 	if (dir == NULL && !c->o.ephemeral) {
 		rot_cli_err("no state directory: set HOME or XDG_STATE_HOME, or use --state-dir");
 		return ROT_CLI_USAGE;

@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "afile.h"
 #include "hex.h"
 #include "rot/platform.h"
 #include "rot/rot.h"
@@ -139,6 +140,7 @@ int rot_cli_init(struct rot_cli *c)
 		rot_cli_err("cannot generate a platform");
 		goto out;
 	}
+	afile_remove_stale(path); /* temp files of an earlier init killed before its rename */
 	err = platform_save(p, path);
 	if (err < 0) {
 		rot_cli_err("%s: %s", path, strerror(-err));

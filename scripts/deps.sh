@@ -3,10 +3,12 @@
 # Run as root (CI and fresh machines are); does nothing when everything is present.
 set -euo pipefail
 
+# libclang-rt-14-dev: clang's sanitizer and libFuzzer runtimes (the fuzz build links against them;
+# clang alone does not pull them in without recommends). haproxy: the scale-out test.
 PKGS=(
-  build-essential meson ninja-build pkg-config clang
+  build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
   libssl-dev libmicrohttpd-dev libcjson-dev libreadline-dev libcmocka-dev libcurl4-openssl-dev
-  openssl python3 curl socat tshark wrk iproute2 procps
+  openssl python3 curl socat tshark wrk iproute2 procps haproxy
 )
 
 missing=()

@@ -2,6 +2,7 @@
 /* ukms-sim: options -> modem -> one loop until SIGINT/SIGTERM, :quit or Ctrl-D. */
 #define LOG_MODULE "main"
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "config.h"
 #include "console.h"
 #include "control.h"
@@ -62,14 +64,24 @@ static int setup_signals(struct app *app)
 
 static int setup_log(struct app *app)
 {
+	char err[PATH_MAX + 128] = "";
+	int fd;
+
 	log_set_program("ukms-sim");
 	log_set_level(app->cfg.log_level);
 	if (app->cfg.log_file == NULL)
 		return 0;
-	app->log_file = fopen(app->cfg.log_file, "ae");
+	fd = afile_open_output(app->cfg.log_file, true, err, sizeof(err)); /* no symlink, 0600 */
+	if (fd >= 0) {
+		app->log_file = fdopen(fd, "a");
+		if (app->log_file == NULL) {
+			snprintf(err, sizeof(err), "%s: %s", app->cfg.log_file, strerror(errno));
+			close(fd);
+		}
+	}
 	if (app->log_file == NULL) {
-		fprintf(stderr, "ukms-sim: %s: %s\n", app->cfg.log_file, strerror(errno));
-		return -errno;
+		fprintf(stderr, "ukms-sim: --log-file %s\n", err);
+		return -EINVAL;
 	}
 	setvbuf(app->log_file, NULL, _IOLBF, 0);
 	log_set_file(app->log_file);

@@ -3,6 +3,7 @@
 #include "nvm.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "buf.h"
 #include "compiler.h"
 #include "log.h"
+#include "rot/counter.h"
 
 #define MAGIC "ukms-nvm "
 
@@ -279,11 +281,10 @@ struct nvm *nvm_open(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	rc = afile_mkdirs(dir, 0700);
-	if (rc < 0) {
-		snprintf(err, errlen, "state directory %s: %s", dir, strerror(-rc));
+	rc = afile_private_dir(dir, err, errlen);
+	if (rc < 0)
 		goto fail;
-	}
+	afile_remove_stale(n->path);
 	if (load(n, err, errlen) < 0)
 		goto fail;
 	return n;
@@ -294,15 +295,11 @@ fail:
 
 int nvm_default_dir(const char *uid_hex, char *out, size_t cap)
 {
-	const char *xdg = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
-	int n;
+	char base[PATH_MAX];
+	int rc = rot_counter_default_dir(base, sizeof(base)), n;
 
-	if (xdg != NULL && xdg[0] == '/')
-		n = snprintf(out, cap, "%s/ukms/sim-%s", xdg, uid_hex);
-	else if (home != NULL && home[0] != '\0')
-		n = snprintf(out, cap, "%s/.local/state/ukms/sim-%s", home, uid_hex);
-	else
-		return -ENOENT;
+	if (rc < 0)
+		return rc == -ENOENT ? rc : -ENOSPC;
+	n = snprintf(out, cap, "%s/sim-%s", base, uid_hex);
 	return n < 0 || (size_t)n >= cap ? -ENOSPC : 0;
 }

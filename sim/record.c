@@ -3,14 +3,13 @@
 #include "record.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "buf.h"
 #include "log.h"
 #include "modem.h"
@@ -173,11 +172,13 @@ struct record *record_create(struct modem *m, const char *path, char *err, size_
 	buf_init(&r->rx, PENDING_MAX);
 	buf_init(&r->tx, PENDING_MAX);
 	buf_init(&r->blank, PENDING_MAX);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || fchmod(fd, 0600) < 0 || (r->f = fdopen(fd, "w")) == NULL) {
+	fd = afile_open_secret_output(path, false, err, errlen); /* no symlink, 0600 */
+	if (fd < 0)
+		goto fail;
+	r->f = fdopen(fd, "w");
+	if (r->f == NULL) {
 		snprintf(err, errlen, "--record %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		close(fd);
 		goto fail;
 	}
 	if (modem_observe(m, handle_event, r) < 0) {

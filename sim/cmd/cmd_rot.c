@@ -672,10 +672,9 @@ int cmd_rot_setup(struct modem *m, char *err, size_t errlen)
 		snprintf(err, errlen, "RoT of device %s: %s", m->device->uid_hex, strerror(-rc));
 		return rc;
 	}
-	st->counter =
-		rot_counter_open(nvm_dir(st->nvm), st->dev.uid, SEC_COUNTER_BLOCK, err, errlen);
-	if (st->counter == NULL)
-		return -EIO;
+	rc = cmd_rot_counter_open(m, err, errlen);
+	if (rc < 0)
+		return rc;
 	if (nvm_get(st->nvm, "seal", &data, &len) == 0 && seal_parse(st, data, len) < 0) {
 		snprintf(err, errlen, "%s/%s: corrupt \"seal\" section; refusing to start",
 			 nvm_dir(st->nvm), NVM_FILE);

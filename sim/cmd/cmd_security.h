@@ -113,6 +113,14 @@ int cmd_rot_ctl_seal(struct modem *m, const char *action);
 /* Control op `bootstrap`: bootstrapped after delay_ms (0: at once). 0 or -EOPNOTSUPP/-EALREADY. */
 int cmd_rot_ctl_bootstrap(struct modem *m, uint32_t delay_ms);
 
+/* ---- cmd_rot_counter.c ---- */
+
+/*
+ * Opens st->counter: the device's one counter store (--state-dir, else the default directory
+ * shared with ukms-rot), resumed above the NVM's high-water mark, which it keeps up to date.
+ */
+int cmd_rot_counter_open(struct modem *m, char *err, size_t errlen);
+
 /* ---- cmd_files.c ---- */
 
 /* The "files" NVM section. parse replaces every file only if the image is valid. */

@@ -12,14 +12,13 @@
 #include "cmd_socket.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "cmd.h"
 #include "log.h"
 #include "modem.h"
@@ -346,17 +345,15 @@ static int sock_init(struct modem *m)
 	m->sock_state->m = m;
 	m->sock_state->keylog_fd = -1;
 	if (m->cfg.keylog_path != NULL) {
-		/* Secrets: 0600, never through a symlink; appended, as Wireshark reads many runs.
-		 */
-		m->sock_state->keylog_fd =
-			open(m->cfg.keylog_path,
-			     O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (m->sock_state->keylog_fd < 0 || fchmod(m->sock_state->keylog_fd, 0600) < 0) {
-			int err = errno;
+		char err[256];
+		int fd = afile_open_secret_output(m->cfg.keylog_path, true, err, sizeof(err));
 
-			log_error("--keylog %s: %s", m->cfg.keylog_path, strerror(err));
-			return -err;
+		if (fd < 0) {
+			log_error("--keylog %s", err);
+			return fd;
 		}
+		m->sock_state->keylog_fd =
+			fd; /* appended: Wireshark reads many runs from one file */
 		log_info("writing (D)TLS secrets to %s (NSS key log)", m->cfg.keylog_path);
 	}
 	if (m->cfg.pcap_path != NULL) {

@@ -4,12 +4,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "log.h"
 
 #define LINKTYPE_RAW 101
@@ -41,11 +43,12 @@ struct pcap_writer *pcap_open(const char *path)
 	struct pcap_writer *w = calloc(1, sizeof(*w));
 	/* Native-endian classic header: magic, v2.4, tz 0, sigfigs 0, snaplen, linktype. */
 	const uint32_t hdr[6] = { 0xa1b2c3d4u, 0x00040002u, 0, 0, 65535, LINKTYPE_RAW };
+	char err[PATH_MAX + 128] = "";
 	int fd = -1;
 
 	if (w == NULL)
 		goto fail;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = afile_open_output(path, false, err, sizeof(err)); /* no symlink, 0600 */
 	if (fd < 0)
 		goto fail;
 	w->f = fdopen(fd, "wb");
@@ -56,7 +59,10 @@ struct pcap_writer *pcap_open(const char *path)
 		goto fail;
 	return w;
 fail:
-	log_error("cannot write pcap file %s: %s", path, strerror(errno));
+	if (err[0] != '\0')
+		log_error("cannot write pcap file %s", err);
+	else
+		log_error("cannot write pcap file %s: %s", path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	pcap_close(w);

@@ -9,6 +9,7 @@ usage: test_admin.py UKMS_FAKEAPI FAKEAPI_ROTGEN
 import json
 import os
 import stat
+import subprocess
 import sys
 import tempfile
 
@@ -28,6 +29,18 @@ def on_disk(path):
     mode = stat.S_IMODE(os.stat(path).st_mode)
     with open(path) as f:
         return mode, json.load(f)
+
+
+def stale_temps(path):
+    """Temp files as afile_write leaves them when killed: <path>.tmp.<pid>.XXXXXX of a pid that
+    is gone, and an older build's <path>.tmp.XXXXXX."""
+    p = subprocess.Popen(["true"])
+    p.wait()
+    names = [path + ".tmp.%d.Ab3dE9" % p.pid, path + ".tmp.Zx9Yw8"]
+    for n in names:
+        with open(n, "w") as f:
+            f.write('{"platform_secret": "..."}')
+    return names
 
 
 def test_builtin():
@@ -86,8 +99,11 @@ def main():
         t.ok(st == 404 and is_error(body, "device_not_found"), "unknown device -> 404")
     finally:
         s.stop()
+    stale = stale_temps(path)  # an admin write killed before its rename left these
     s = Server(EXE, "--platform", path, "--admin-listen", "127.0.0.1:0")
     try:
+        left = [p for p in stale if os.path.exists(p)]
+        t.ok(not left, "temp files of a killed writer (platform secret) removed at start", left)
         st, _, body = request(s.admin_url, "GET", "/admin/devices")
         dev = [x for x in body["devices"] if x["rot_uid"] == DEV["rot_uid"]]
         t.ok(st == 200 and dev and dev[0]["psk_provisioning"] is False,

@@ -11,8 +11,8 @@ import tempfile
 results = []
 
 
-def check(ok, what):
-    results.append((bool(ok), what))
+def check(ok, what, diag=""):
+    results.append((bool(ok), what, diag))
 
 
 def tshark(pcap, *args):
@@ -49,7 +49,9 @@ def main():
     try:
         env = dict(os.environ, UKMS_NET_PCAP=pcap, CMOCKA_MESSAGE_OUTPUT="TAP")
         r = subprocess.run([sys.argv[1]], env=env, capture_output=True, text=True, timeout=120)
-        check(r.returncode == 0 and os.path.getsize(pcap) > 24, "TLS tests ran and wrote a pcap")
+        failed = [ln for ln in r.stdout.splitlines() if ln.startswith("not ok")]
+        check(r.returncode == 0 and os.path.getsize(pcap) > 24, "TLS tests ran and wrote a pcap",
+              "exit %d; %s\n%s" % (r.returncode, failed, (r.stdout + r.stderr)[-3000:]))
         rc, out = tshark(pcap)
         check(rc == 0 and len(out.splitlines()) > 50, "tshark -r reads the capture")
         _, bad = tshark(pcap, "-Y", "_ws.malformed || _ws.short || ip.checksum.status == 0")
@@ -75,9 +77,11 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"1..{len(results)}")
-    for i, (ok, what) in enumerate(results, 1):
+    for i, (ok, what, diag) in enumerate(results, 1):
         print(f"{'ok' if ok else 'not ok'} {i} - {what}")
-    return 0 if all(ok for ok, _ in results) else 1
+        if not ok and diag:
+            print("\n".join("# " + ln for ln in diag.splitlines()))
+    return 0 if all(ok for ok, _, _ in results) else 1
 
 
 if __name__ == "__main__":

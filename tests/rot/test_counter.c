@@ -276,6 +276,88 @@ static void test_file_modes(void **state)
 	assert_int_equal(st.st_mode & 0777, 0600);
 }
 
+struct reserve_log {
+	uint64_t last;
+	int calls;
+	int fail;
+};
+
+static int on_reserve(void *data, uint64_t limit)
+{
+	struct reserve_log *r = data;
+
+	r->calls++;
+	if (r->fail > 0) {
+		r->fail--;
+		return -1;
+	}
+	r->last = limit;
+	return 0;
+}
+
+/* The reserve callback sees every reservation before use; a failing one hands nothing out. */
+static void test_reserve_callback(void **state)
+{
+	struct fixture *f = *state;
+	struct reserve_log r = { 0, 0, 1 };
+	struct rot_counter *c = open_ok(f, 4);
+	uint32_t v = 0;
+
+	rot_counter_on_reserve(c, on_reserve, &r);
+	assert_int_equal(rot_counter_next(c, &v), -EIO);
+	assert_int_equal(rot_counter_peek(c), 1); /* nothing handed out */
+	assert_int_equal(next_ok(c), 1);          /* reserved again, recorded this time */
+	assert_int_equal(r.calls, 2);
+	assert_int_equal(r.last, 5);
+	for (uint32_t i = 2; i <= 4; i++)
+		assert_int_equal(next_ok(c), i);
+	assert_int_equal(r.calls, 2);
+	assert_int_equal(next_ok(c), 5);
+	assert_int_equal(r.last, 9);
+	rot_counter_close(c);
+}
+
+/* A file behind the caller's record (deleted, rolled back): resumed above it, never back. */
+static void test_skip_to_and_read(void **state)
+{
+	struct fixture *f = *state;
+	struct rot_counter *c;
+	uint64_t next = 0;
+	char err[512] = "", text[64];
+
+	assert_int_equal(rot_counter_read(f->dir, uid, &next, err, sizeof(err)), -ENOENT);
+	c = open_ok(f, 1);
+	rot_counter_skip_to(c, 100);
+	rot_counter_skip_to(c, 50); /* never back */
+	assert_int_equal(rot_counter_peek(c), 100);
+	assert_int_equal(next_ok(c), 100);
+	rot_counter_close(c);
+	read_file(f->path, text, sizeof(text));
+	assert_string_equal(text, "ukms-rot-counter 1\n101\n");
+	assert_int_equal(rot_counter_read(f->dir, uid, &next, err, sizeof(err)), 0);
+	assert_int_equal(next, 101);
+	write_file(f->path, "garbage");
+	assert_int_equal(rot_counter_read(f->dir, uid, &next, err, sizeof(err)), -EBADMSG);
+	assert_non_null(strstr(err, "corrupt"));
+}
+
+static void test_default_dir(void **state)
+{
+	char out[256];
+
+	(void)state;
+	setenv("XDG_STATE_HOME", "/x/state", 1);
+	assert_int_equal(rot_counter_default_dir(out, sizeof(out)), 0);
+	assert_string_equal(out, "/x/state/ukms");
+	setenv("XDG_STATE_HOME", "relative", 1); /* ignored, as the XDG spec says */
+	setenv("HOME", "/home/u", 1);
+	assert_int_equal(rot_counter_default_dir(out, sizeof(out)), 0);
+	assert_string_equal(out, "/home/u/.local/state/ukms");
+	unsetenv("XDG_STATE_HOME");
+	unsetenv("HOME");
+	assert_int_equal(rot_counter_default_dir(out, sizeof(out)), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +369,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exhaustion, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ephemeral, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_modes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reserve_callback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_skip_to_and_read, setup, teardown),
+		cmocka_unit_test(test_default_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
