@@ -23,6 +23,7 @@ struct api {
 	pthread_mutex_t cur_lock; /* guards cur (the pointer and the reference it holds) */
 	struct snapshot *cur;
 	pthread_mutex_t mutation_lock;
+	struct api_faults *faults; /* h_faults.c */
 };
 
 static int64_t realtime(void *data)
@@ -36,6 +37,11 @@ static int64_t realtime(void *data)
 int64_t api_now(const struct api *a)
 {
 	return a->cfg.clock(a->cfg.clock_data);
+}
+
+struct api_faults *api_get_faults(struct api *a)
+{
+	return a->faults;
 }
 
 const struct api_config *api_get_config(const struct api *a)
@@ -138,6 +144,11 @@ struct api *api_create(const struct api_config *cfg, char *err, size_t errlen)
 	a->cur = load_snapshot(a->path_copy, err, errlen);
 	if (a->cur == NULL || (cfg->platform_path != NULL && a->path_copy == NULL))
 		goto fail;
+	a->faults = api_faults_create();
+	if (a->faults == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	return a;
 fail:
 	api_destroy(a);
@@ -149,6 +160,7 @@ void api_destroy(struct api *a)
 	if (a == NULL)
 		return;
 	api_snapshot_release(a->cur);
+	api_faults_destroy(a->faults);
 	pthread_mutex_destroy(&a->cur_lock);
 	pthread_mutex_destroy(&a->mutation_lock);
 	free(a->path_copy);

@@ -39,6 +39,8 @@ enum api_err {
 	API_ERR_READ_ONLY,
 	API_ERR_TOO_LARGE,
 	API_ERR_MEDIA_TYPE,
+	API_ERR_FAULT_UNAVAILABLE, /* injected (h_faults.c) */
+	API_ERR_FAULT_THROTTLED,
 	API_ERR_INTERNAL,
 };
 
@@ -96,6 +98,20 @@ int h_admin_list_devices(struct ctx *c);
 int h_admin_add_device(struct ctx *c);
 int h_admin_provisioning(struct ctx *c);
 int h_admin_add_account(struct ctx *c);
+int h_admin_get_faults(struct ctx *c);
+int h_admin_set_faults(struct ctx *c);
+
+/* h_faults.c: injected faults of /v1/ requests (set through /admin/faults). */
+struct api_faults;
+struct api_faults *api_faults_create(void);
+void api_faults_destroy(struct api_faults *f); /* NULL-safe */
+struct api_faults *api_get_faults(struct api *a);
+/* Before a request: its added latency, and 0 or -API_ERR_FAULT_* to answer instead. */
+int api_fault_request(struct api_faults *f, const char *path, uint32_t *delay_ms);
+/* A verified token issued at iat: true when the faults revoke it. */
+bool api_fault_token_revoked(struct api_faults *f, int64_t iat);
+/* Sleeps ms (the request's thread only). */
+void api_fault_delay(uint32_t ms);
 
 /* Records an error detail for the response; returns -err for `return reply_fail(...)`. */
 int reply_fail(struct ctx *c, enum api_err err, const char *fmt, ...) ATTR_PRINTF(3, 4);

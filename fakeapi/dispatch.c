@@ -52,6 +52,9 @@ static const struct err_def err_table[] = {
 	{ API_ERR_TOO_LARGE, 413, "payload_too_large", "the request body exceeds 16384 bytes" },
 	{ API_ERR_MEDIA_TYPE, 415, "unsupported_media_type",
 	  "Content-Type must be application/json" },
+	{ API_ERR_FAULT_UNAVAILABLE, 503, "service_unavailable",
+	  "the service is unavailable (injected fault)" },
+	{ API_ERR_FAULT_THROTTLED, 429, "too_many_requests", "too many requests (injected fault)" },
 	{ API_ERR_INTERNAL, 500, "internal_error", "internal error" },
 };
 
@@ -196,6 +199,8 @@ static int check_token(struct ctx *c)
 		return rc;
 	if (rc < 0 || cl.use != TOKEN_USE_ID)
 		return reply_fail(c, API_ERR_BAD_TOKEN, NULL);
+	if (api_fault_token_revoked(api_get_faults(c->api), cl.iat))
+		return reply_fail(c, API_ERR_BAD_TOKEN, "the token was revoked");
 	c->account = platform_find_account(c->snap->platform, cl.sub);
 	if (c->account == NULL)
 		return reply_fail(c, API_ERR_BAD_TOKEN, "the token's account no longer exists");
@@ -248,11 +253,15 @@ void api_handle(struct api *a, enum api_surface surface, const struct api_reques
 	struct reply r = { .status = 200 };
 	struct ctx c = { .api = a, .req = req, .reply = &r };
 	const struct route *rt;
+	uint32_t delay_ms = 0;
 	int rc = 0;
 
 	*resp = (struct api_response){ 0 };
 	c.snap = api_snapshot_acquire(a);
-	rt = route_find(surface, &c, resp, &rc);
+	if (surface == API_SURFACE_PUBLIC)
+		rc = api_fault_request(api_get_faults(a), req->path, &delay_ms);
+	api_fault_delay(delay_ms);
+	rt = rc == 0 ? route_find(surface, &c, resp, &rc) : NULL;
 	if (rt != NULL)
 		rc = run_route(rt, &c);
 	if (rc == 0 && r.body == NULL)

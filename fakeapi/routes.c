@@ -23,6 +23,8 @@ const struct route api_admin_routes[] = {
 	{ "POST", "/admin/devices", h_admin_add_device, ROUTE_JSON },
 	{ "POST", "/admin/devices/*/provisioning", h_admin_provisioning, ROUTE_JSON },
 	{ "POST", "/admin/accounts", h_admin_add_account, ROUTE_JSON },
+	{ "GET", "/admin/faults", h_admin_get_faults, 0 },
+	{ "POST", "/admin/faults", h_admin_set_faults, ROUTE_JSON },
 	{ "GET", "/healthz", h_healthz, 0 },
 };
 const size_t api_admin_routes_len = ARRAY_LEN(api_admin_routes);

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "compiler.h"
+#include "rng.h"
 
 #define P(k, h, d, lo, hi)                                                                         \
 	{                                                                                          \
@@ -126,7 +127,7 @@ struct fault_state {
 
 struct faults {
 	struct fault_state st[FAULT_COUNT];
-	uint64_t rng;
+	struct rng rng;
 	faults_change_fn *hook;
 	void *hook_data;
 };
@@ -162,11 +163,7 @@ struct faults *faults_create(uint64_t seed)
 
 	if (f == NULL)
 		return NULL;
-	/* xorshift needs a non-zero state: mix the seed (splitmix64 finaliser). */
-	seed += 0x9e3779b97f4a7c15ull;
-	seed = (seed ^ (seed >> 30)) * 0xbf58476d1ce4e5b9ull;
-	seed = (seed ^ (seed >> 27)) * 0x94d049bb133111ebull;
-	f->rng = (seed ^ (seed >> 31)) | 1u;
+	rng_seed(&f->rng, seed);
 	for (size_t i = 0; i < FAULT_COUNT; i++)
 		set_defaults(&f->st[i], &table[i]);
 	return f;
@@ -323,22 +320,12 @@ long faults_param(const struct faults *f, const char *name, const char *key)
 
 uint32_t faults_rand(struct faults *f)
 {
-	uint64_t x = f->rng;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	f->rng = x;
-	return (uint32_t)((x * 0x2545f4914f6cdd1dull) >> 32);
+	return rng_next(&f->rng);
 }
 
 bool faults_chance(struct faults *f, long pct)
 {
-	if (pct <= 0)
-		return false;
-	if (pct >= 100)
-		return true;
-	return faults_rand(f) % 100u < (uint32_t)pct;
+	return pct > 0 && rng_chance(&f->rng, pct >= 100 ? 100u : (unsigned)pct);
 }
 
 static void format_kv(const struct fault_desc *d, const struct fault_state *st, char *out,

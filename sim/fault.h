@@ -86,7 +86,7 @@ long faults_param(const struct faults *f, const char *name, const char *key);
 bool faults_is_on(const struct faults *f, enum fault_id id);
 long faults_get(const struct faults *f, enum fault_id id, const char *key);
 
-/* Next value of the seeded PRNG (xorshift64*): the same sequence for the same seed. */
+/* Next value of the seeded PRNG (common/rng.h): the same sequence for the same seed. */
 uint32_t faults_rand(struct faults *f);
 /* true with probability pct/100 (pct <= 0: never, >= 100: always; no PRNG draw then). */
 bool faults_chance(struct faults *f, long pct);

@@ -12,7 +12,7 @@
 
 #include "at_engine.h"
 #include "cmd/cmd.h"
-#include "fault.h"
+#include "modem_fault.h"
 #include "log.h"
 #include "loop.h"
 #include "persona.h"
@@ -84,7 +84,7 @@ static void pty_output(void *data, const uint8_t *bytes, size_t len)
 {
 	struct modem *m = data;
 
-	pty_write(m->pty, bytes, len);
+	modem_fault_output(m, bytes, len);
 }
 
 static void pty_input(void *data, const uint8_t *bytes, size_t len)
@@ -161,7 +161,7 @@ int modem_urc(struct modem *m, const char *prefix, const char *fmt, ...)
 		n = snprintf(line, sizeof(line), "%s%s%s", prefix, cmd_colon(m), body);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return -ENOSPC;
-	if (m->powered_off || m->rebooting)
+	if (m->powered_off || m->rebooting || modem_fault_drop_urc(m, line))
 		return 0;
 	notify(m, MODEM_EV_URC, line, (size_t)n);
 	return engines_urc(m, line);
@@ -189,6 +189,7 @@ static void handle_boot_done(void *data)
 	m->rebooting = false;
 	at_engine_set_silent(m->at, false);
 	log_info("reboot complete");
+	modem_fault_booted(m);
 	modem_state_event(m, "ready");
 }
 
@@ -285,7 +286,8 @@ static int pick_identity(struct modem *m, char *err, size_t errlen)
 	return 0;
 }
 
-static struct at_engine *engine_create(struct modem *m, at_output_fn *out, void *out_data)
+static struct at_engine *engine_create(struct modem *m, at_output_fn *out, void *out_data,
+				       at_final_fn *on_final)
 {
 	struct at_cmd_group groups[MAX_GROUPS];
 	struct at_engine_config ec = {
@@ -299,6 +301,7 @@ static struct at_engine *engine_create(struct modem *m, at_output_fn *out, void 
 		.n_cme_texts = cmd_cme_text_count,
 		.on_reset = handle_at_reset,
 		.data_timeout_ms = DATA_TIMEOUT,
+		.on_final = on_final,
 	};
 
 	return at_engine_create(&ec);
@@ -318,24 +321,6 @@ static int init_modules(struct modem *m, char *err, size_t errlen)
 	return 0;
 }
 
-/* --seed and every --fault of the command line (already checked by config_parse). */
-static int create_faults(struct modem *m, char *err, size_t errlen)
-{
-	m->faults = faults_create(m->cfg.seed);
-	if (m->faults == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < m->cfg.n_faults; i++) {
-		int rc = faults_parse_cli(m->faults, m->cfg.faults[i], err, errlen);
-
-		if (rc < 0)
-			return rc;
-		log_info("fault %s on", m->cfg.faults[i]);
-	}
-	return 0;
-}
-
 static int create_parts(struct modem *m, char *err, size_t errlen)
 {
 	struct netsim_config nc = { .loop = m->loop,
@@ -346,14 +331,14 @@ static int create_parts(struct modem *m, char *err, size_t errlen)
 		.loop = m->loop, .link = m->cfg.link, .input = pty_input, .input_data = m
 	};
 
-	if (create_faults(m, err, errlen) < 0)
+	if (modem_fault_create(m, err, errlen) < 0)
 		return -EINVAL;
 	m->net = netsim_create(&nc);
 	if (m->net == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	m->at = engine_create(m, pty_output, m);
+	m->at = engine_create(m, pty_output, m, modem_fault_final);
 	if (m->at == NULL) {
 		snprintf(err, errlen, "cannot create the AT engine (duplicate command?)");
 		return -EINVAL;
@@ -388,6 +373,7 @@ struct modem *modem_create(struct loop *loop, const struct modem_config *cfg, ch
 	netsim_reset(m->net);
 	log_info("%s (%s %s), device %s, IMEI %s", m->persona->model, m->persona->family,
 		 m->persona->fw_gen, m->device->uid_hex, m->device->imei);
+	modem_fault_start(m);
 	return m;
 }
 
@@ -404,14 +390,14 @@ void modem_destroy(struct modem *m)
 	pty_close(m->pty);
 	netsim_destroy(m->net);
 	platform_destroy(m->platform);
-	faults_destroy(m->faults);
+	modem_fault_destroy(m);
 	free(m);
 }
 
 struct at_engine *modem_channel_create(struct modem *m, modem_text_fn *fn, void *data)
 {
 	static const uint8_t echo_off[] = "ATE0\r";
-	struct at_engine *e = engine_create(m, fn, data);
+	struct at_engine *e = engine_create(m, fn, data, NULL);
 
 	if (e != NULL)
 		at_engine_input(e, echo_off, sizeof(echo_off) - 1);
@@ -423,7 +409,7 @@ int modem_attach_console(struct modem *m, modem_text_fn *fn, void *data)
 	static const uint8_t echo_off[] = "ATE0\r";
 
 	m->console_out = NULL; /* the ATE0 below answers OK: not shown */
-	m->console_at = engine_create(m, console_output, m);
+	m->console_at = engine_create(m, console_output, m, NULL);
 	if (m->console_at == NULL)
 		return -ENOMEM;
 	at_engine_input(m->console_at, echo_off, sizeof(echo_off) - 1);

@@ -31,6 +31,7 @@ struct platform_device;
 struct pty;
 struct dns_job;
 struct faults;
+struct modem_fault_rt;
 /* State of command groups added by other work (sockets, security, RoT). */
 struct sock_table;
 struct secprof_store;
@@ -136,7 +137,8 @@ struct modem {
 	bool rebooting;
 	struct loop_source *boot_timer;
 	struct dns_job *dns_jobs;
-	struct faults *faults; /* sim/fault.h: --fault, --seed, control op "fault" */
+	struct faults *faults;           /* sim/fault.h: --fault, --seed, control op "fault" */
+	struct modem_fault_rt *fault_rt; /* modem_fault.c: timers and queues of the faults */
 
 	/* Extension points for later command groups; NULL until their module sets them. */
 	struct sock_table *socks;

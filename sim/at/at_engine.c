@@ -74,7 +74,7 @@ static bool is_idle(const struct at_engine *e)
 
 void at_urc_flush(struct at_engine *e)
 {
-	while (e->urc_n > 0 && is_idle(e)) {
+	while (e->urc_n > 0 && (is_idle(e) || (e->urc_early && e->state != AT_ST_DATA))) {
 		char *text = e->urc[e->urc_head];
 		struct at_span parts[3] = { { text, strlen(text) }, { "", 0 }, { "", 0 } };
 		bool verbose = e->set.verbose;
@@ -131,6 +131,11 @@ void at_engine_set_silent(struct at_engine *e, bool silent)
 		urc_clear(e);
 		e->state = AT_ST_HUNT_A;
 	}
+}
+
+void at_engine_set_urc_early(struct at_engine *e, bool early)
+{
+	e->urc_early = early;
 }
 
 bool at_engine_is_idle(const struct at_engine *e)

@@ -123,6 +123,11 @@ struct at_cmd_group {
 typedef void at_output_fn(void *data, const uint8_t *bytes, size_t len);
 /* Called after ATZ / AT&F reset the engine's settings, so the owner can reset its own. */
 typedef void at_reset_fn(void *data, bool factory);
+/*
+ * Called (with cfg.ctx) once per command line just before its final result code. Returns how
+ * many ms to hold the result back (0: now); the line stays busy meanwhile, so later input waits.
+ */
+typedef uint32_t at_final_fn(void *ctx);
 
 struct at_engine_config {
 	struct loop *loop; /* timers: data-prompt timeout */
@@ -135,6 +140,7 @@ struct at_engine_config {
 	size_t n_cme_texts;
 	at_reset_fn *on_reset;
 	uint32_t data_timeout_ms; /* data prompt: fewer bytes than announced -> error */
+	at_final_fn *on_final;    /* optional: delays final results (needs loop) */
 };
 
 /*
@@ -160,6 +166,11 @@ void at_engine_reset(struct at_engine *e);
 /* Silent: input is discarded and nothing is sent (after +CPWROFF) until un-silenced. */
 void at_engine_set_silent(struct at_engine *e, bool silent);
 bool at_engine_is_idle(const struct at_engine *e); /* no command pending, no data prompt */
+/*
+ * Early URCs (worst-case placement): queued URCs go out at the next line boundary even while a
+ * command runs — before its final result code and before a data prompt — never inside a line.
+ */
+void at_engine_set_urc_early(struct at_engine *e, bool early);
 int at_engine_cmee(const struct at_engine *e);
 void at_engine_set_cmee(struct at_engine *e, int mode); /* 0, 1 or 2 */
 bool at_engine_echo(const struct at_engine *e);

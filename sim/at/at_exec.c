@@ -27,6 +27,9 @@ static void stop_timer(struct at_engine *e)
 void at_exec_drop(struct at_engine *e)
 {
 	stop_timer(e);
+	if (e->hold != NULL)
+		loop_remove(e->cfg.loop, e->hold);
+	e->hold = NULL;
 	buf_reset(&e->data);
 	e->req = (struct at_req){ .e = e };
 	e->busy = false;
@@ -34,14 +37,39 @@ void at_exec_drop(struct at_engine *e)
 		e->state = AT_ST_HUNT_A;
 }
 
-void at_exec_finish(struct at_engine *e, enum at_final f, int cme)
+static void finish_now(struct at_engine *e, enum at_final f, int cme)
 {
+	if (e->urc_early)
+		at_urc_flush(e); /* worst case: URCs right before the final result */
 	at_out_final(e, f, cme);
 	at_exec_drop(e);
 	if (e->silence_after_line)
 		at_engine_set_silent(e, true);
 	at_urc_flush(e);
 	at_engine_pump(e);
+}
+
+static void handle_hold(void *data)
+{
+	struct at_engine *e = data;
+
+	e->hold = NULL; /* one-shot: the loop reaps it */
+	finish_now(e, e->hold_final, e->hold_cme);
+}
+
+void at_exec_finish(struct at_engine *e, enum at_final f, int cme)
+{
+	uint32_t ms =
+		e->cfg.on_final != NULL && e->cfg.loop != NULL ? e->cfg.on_final(e->cfg.ctx) : 0;
+
+	if (ms > 0 && e->hold == NULL) {
+		e->hold_final = f;
+		e->hold_cme = cme;
+		e->hold = loop_add_timer(e->cfg.loop, ms, handle_hold, e);
+		if (e->hold != NULL)
+			return;
+	}
+	finish_now(e, f, cme);
 }
 
 static void finish_rc(struct at_engine *e, enum at_rc rc)
@@ -258,6 +286,8 @@ void at_req_expect_data(struct at_req *req, char prompt, size_t len, at_data_fn 
 	req->on_data = on_data;
 	req->data_len = len;
 	buf_reset(&e->data);
+	if (e->urc_early)
+		at_urc_flush(e); /* worst case: a URC just before the prompt */
 	e->state = AT_ST_DATA;
 	at_out_prompt(e, prompt);
 	stop_timer(e);

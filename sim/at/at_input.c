@@ -133,8 +133,8 @@ static void step(struct at_engine *e)
 
 static bool can_consume(const struct at_engine *e)
 {
-	if (e->silent)
-		return false;
+	if (e->silent || e->hold != NULL)
+		return false; /* a held final result (cfg.on_final) ends the line first */
 	if (e->state == AT_ST_DATA)
 		return true;
 	return !e->req.pending || e->req.abort_fn != NULL;

@@ -77,8 +77,12 @@ struct at_engine {
 	bool silent;
 	bool silence_after_line;
 	bool pumping;
+	bool urc_early; /* at_engine_set_urc_early */
 	struct at_req req;
 	struct loop_source *timer;
+	struct loop_source *hold; /* cfg.on_final: final result held back */
+	enum at_final hold_final;
+	int hold_cme;
 	struct buf data;  /* data-prompt bytes (may be secret) */
 	struct buf input; /* received, not yet consumed (may be secret) */
 	size_t in_pos;    /* bytes of input already consumed by the running pump */

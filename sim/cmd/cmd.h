@@ -16,6 +16,7 @@
 
 #include "at_engine.h"
 #include "compiler.h"
+#include "fault.h"
 #include "netsim.h"
 
 struct modem;
@@ -27,6 +28,7 @@ struct cmd_module {
 	void (*finish)(struct modem *m);             /* optional; must accept a failed init */
 	void (*reset)(struct modem *m, bool reboot); /* optional; ATZ/&F (false) or reboot (true) */
 	void (*net_event)(struct modem *m, enum netsim_event ev, int arg, bool by_network);
+	void (*fault)(struct modem *m, enum fault_id id, bool on); /* optional: switched */
 };
 
 /* The module list (cmd.c). */

@@ -204,13 +204,14 @@ static enum at_rc handle_udwnfile(struct at_req *req)
 static enum at_rc handle_ulstfile(struct at_req *req)
 {
 	struct modem *m = at_req_ctx(req);
-	const struct cmd_sec_state *st = m->sec;
+	struct cmd_sec_state *st = m->sec;
 	long op = at_req_op(req) == AT_OP_SET ? at_arg_int(req, 0) : 0;
 	char name[SEC_FILE_NAME_MAX + 1];
 	const struct sec_file *f;
 	struct buf b;
 	int rc = 0;
 
+	st->files_listed = true; /* ends fault Q24's error 1912 of +USECMNG */
 	if (op == 1) {
 		cmd_reply(req, "+ULSTFILE", "%zu", SEC_FS_SPACE - used_space(st, NULL));
 		return AT_RC_OK;

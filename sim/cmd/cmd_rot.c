@@ -27,6 +27,7 @@
 #include "cmd_security.h"
 #include "hex.h"
 #include "image.h"
+#include "fault.h"
 #include "log.h"
 #include "loop.h"
 #include "modem.h"
@@ -50,8 +51,8 @@ static int rot_check(const struct modem *m)
 		return -EACCES;
 	if (!st->sealed)
 		return -EPERM; /* Q3: code configurable, see unsealed_fail() */
-	if (!st->provisioning)
-		return -EACCES;
+	if (!st->provisioning || faults_is_on(m->faults, FAULT_Q6))
+		return -EACCES; /* Q6: bootstrapped, not provisioned */
 	return 0;
 }
 
@@ -379,15 +380,40 @@ int cmd_rot_ctl_bootstrap(struct modem *m, uint32_t delay_ms)
 
 /* ---- AT handlers ---- */
 
+static void conn_end(struct cmd_sec_state *st, enum at_rc rc)
+{
+	struct at_req *req = st->conn_req;
+
+	st->conn_req = NULL;
+	if (req != NULL)
+		at_req_complete(req, rc);
+}
+
 void cmd_rot_boot(struct modem *m)
 {
 	long ms = m->cfg.sec_busy_ms >= 0 ? m->cfg.sec_busy_ms : (long)m->persona->sec_busy_ms;
 
 	if (m->sec == NULL)
 		return;
+	if (faults_is_on(m->faults, FAULT_Q1))
+		ms = faults_get(m->faults, FAULT_Q1, "ms");
 	m->sec->busy_until_ms = loop_now_ms(m->loop) + (uint64_t)ms;
 	if (ms > 0)
 		log_info("security commands busy for %ld ms after boot (quirk Q1)", ms);
+	m->sec->files_listed = false;
+	loop_remove(m->loop, m->sec->conn_timer);
+	m->sec->conn_timer = NULL;
+	conn_end(m->sec, AT_RC_ERROR);
+}
+
+void cmd_rot_fault(struct modem *m, enum fault_id id, bool on)
+{
+	long ms = faults_get(m->faults, FAULT_Q1, "ms");
+
+	if (id != FAULT_Q1 || !on || m->sec == NULL)
+		return;
+	m->sec->busy_until_ms = loop_now_ms(m->loop) + (uint64_t)ms;
+	log_info("security commands busy for %ld ms from now (quirk Q1)", ms);
 }
 
 /*
@@ -445,6 +471,30 @@ static enum at_rc handle_devinfo(struct at_req *req)
 	return AT_RC_OK;
 }
 
+static void handle_conn_done(void *data)
+{
+	struct cmd_sec_state *st = data;
+
+	st->conn_timer = NULL;
+	conn_end(st, AT_RC_OK);
+}
+
+/* Fault Q5: the heartbeat takes delay_ms before its OK. */
+static enum at_rc slow_conn(struct at_req *req, struct cmd_sec_state *st)
+{
+	struct modem *m = at_req_ctx(req);
+	long ms = faults_get(m->faults, FAULT_Q5, "delay_ms");
+
+	if (!faults_is_on(m->faults, FAULT_Q5) || ms == 0 || st->conn_req != NULL)
+		return AT_RC_OK;
+	st->conn_timer = loop_add_timer(m->loop, (uint64_t)ms, handle_conn_done, st);
+	if (st->conn_timer == NULL)
+		return AT_RC_OK;
+	log_info("+USECCONN takes %ld ms (quirk Q5)", ms);
+	st->conn_req = req;
+	return AT_RC_PENDING;
+}
+
 /* Heartbeat: allowed once per SEC_CONN_PERIOD_MS (Q5), then "SEC busy". */
 static enum at_rc handle_conn(struct at_req *req)
 {
@@ -463,7 +513,7 @@ static enum at_rc handle_conn(struct at_req *req)
 		return cmd_fail(req, -EBUSY);
 	st->conn_used = true;
 	st->last_conn_ms = now;
-	return AT_RC_OK;
+	return slow_conn(req, st);
 }
 
 static enum at_rc handle_psk(struct at_req *req)

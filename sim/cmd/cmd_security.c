@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "credstore.h"
 #include "hex.h"
+#include "fault.h"
 #include "log.h"
 #include "loop.h"
 #include "modem.h"
@@ -227,6 +228,7 @@ static void sec_finish(struct modem *m)
 	if (m->sec != NULL) {
 		loop_remove(m->loop, m->sec->seal_timer);
 		loop_remove(m->loop, m->sec->bootstrap_timer);
+		loop_remove(m->loop, m->sec->conn_timer);
 		cmd_rot_teardown(m->sec);
 		cmd_files_clear(m->sec);
 		nvm_close(m->sec->nvm);
@@ -656,6 +658,10 @@ static enum at_rc handle_usecmng(struct at_req *req)
 		cmd_reply(req, "+USECMNG", "(0-4),(0-5)");
 		return AT_RC_OK;
 	}
+	if (faults_is_on(m->faults, FAULT_Q24) && !m->sec->files_listed) {
+		log_info("+USECMNG before any +ULSTFILE: error 1912 (quirk Q24, fresh SARA-R422)");
+		return cmd_fail(req, -ENODATA);
+	}
 	return mng_ops[at_arg_int(req, M_OP)](req, m);
 }
 
@@ -690,4 +696,5 @@ const struct cmd_module cmd_security_module = {
 	.init = sec_init,
 	.finish = sec_finish,
 	.reset = sec_reset,
+	.fault = cmd_rot_fault,
 };

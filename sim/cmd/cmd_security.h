@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fault.h"
+
 #include "rot/rot.h"
 
 struct buf;
@@ -69,6 +71,9 @@ struct cmd_sec_state {
 	uint64_t busy_until_ms; /* RoT commands "SEC busy" before this time (quirks Q1) */
 	uint64_t last_conn_ms;
 	bool conn_used;
+	struct loop_source *conn_timer; /* fault Q5: +USECCONN answering late */
+	struct at_req *conn_req;
+	bool files_listed; /* +ULSTFILE sent since boot (fault Q24) */
 	struct sec_pair pairs[SEC_PAIRS_MAX];
 	size_t n_pairs, pair_next;
 	uint64_t pairs_total;
@@ -94,8 +99,13 @@ void cmd_sec_settings_changed(struct modem *m);
 /* Sets up the RoT (device key, counter in the state dir) and loads the "seal" section. */
 int cmd_rot_setup(struct modem *m, char *err, size_t errlen);
 void cmd_rot_teardown(struct cmd_sec_state *st);
-/* Boot or reboot: starts the "SEC busy" window (--sec-busy-ms, or the persona's; quirks Q1). */
+/*
+ * Boot or reboot: starts the "SEC busy" window (fault Q1's ms, else --sec-busy-ms, else the
+ * persona's; quirks Q1) and ends a +USECCONN still held by fault Q5.
+ */
 void cmd_rot_boot(struct modem *m);
+/* A fault was switched (Q1 on: the busy window starts now). */
+void cmd_rot_fault(struct modem *m, enum fault_id id, bool on);
 /* The "seal" NVM section. */
 int cmd_rot_format(const struct cmd_sec_state *st, struct buf *out);
 

@@ -20,7 +20,9 @@
 
 #include "afile.h"
 #include "cmd.h"
+#include "fault.h"
 #include "log.h"
+#include "loop.h"
 #include "modem.h"
 #include "pcap.h"
 #include "persona.h"
@@ -58,6 +60,9 @@ static enum at_rc handle_usosec(struct at_req *req)
 	if (at_arg_present(req, 1)) {
 		rc = sock_set_security(m->socks, id, at_arg_int(req, 1) == 1,
 				       (int)at_arg_int(req, 2));
+		if (rc == 0 && id < CMD_SOCK_MAX)
+			m->sock_state->usosec_ms[id] =
+				at_arg_int(req, 1) == 1 ? loop_now_ms(m->loop) : 0;
 		return rc < 0 ? cmd_fail(req, rc) : AT_RC_OK;
 	}
 	rc = sock_get_security(m->socks, id, &on, &profile);
@@ -95,6 +100,21 @@ static void abort_connect(struct at_req *req)
 	}
 }
 
+/* Fault Q10: +USOCO too soon after +USOSEC fails, and the failure closes the socket. */
+static bool too_soon_after_usosec(struct modem *m, int id)
+{
+	uint64_t set = id < CMD_SOCK_MAX ? m->sock_state->usosec_ms[id] : 0;
+
+	if (!faults_is_on(m->faults, FAULT_Q10) || set == 0 ||
+	    loop_now_ms(m->loop) - set >= (uint64_t)faults_get(m->faults, FAULT_Q10, "window_ms"))
+		return false;
+	log_warn("+USOCO socket %d right after +USOSEC: fails and closes the socket (quirk Q10)",
+		 id);
+	m->sock_state->usosec_ms[id] = 0;
+	sock_close(m->socks, id);
+	return true;
+}
+
 /* AT+USOCO=<s>,"<ip>",<port>[,<async>] */
 static enum at_rc handle_usoco(struct at_req *req)
 {
@@ -105,6 +125,8 @@ static enum at_rc handle_usoco(struct at_req *req)
 
 	if (cmd_arg_copy(req, 1, ip, sizeof(ip)) < 0)
 		return cmd_fail(req, -EINVAL);
+	if (too_soon_after_usosec(m, id))
+		return cmd_fail(req, -ECONNABORTED);
 	rc = sock_connect(m->socks, id, ip, (uint16_t)at_arg_int(req, 2));
 	if (rc == 0 && async)
 		modem_urc(m, "+UUSOCO", "%d,0", id); /* plain UDP: nothing to wait for */
@@ -123,13 +145,10 @@ static enum at_rc handle_usoco(struct at_req *req)
 
 /* ---- +USOCL +USOER +USOLI ---- */
 
-/* AT+USOCL=<s>[,<async_close>] */
-static enum at_rc handle_usocl(struct at_req *req)
+/* Closes id now (async: SOCK_EV_CLOSE_DONE follows); a connect pending on it ends too. */
+static int close_now(struct modem *m, int id, bool async)
 {
-	struct modem *m = at_req_ctx(req);
-	int id = (int)at_arg_int(req, 0);
-	int rc =
-		at_arg_int(req, 1) == 1 ? sock_close_async(m->socks, id) : sock_close(m->socks, id);
+	int rc = async ? sock_close_async(m->socks, id) : sock_close(m->socks, id);
 
 	if (rc == 0 && id < CMD_SOCK_MAX && m->sock_state->connect[id] != NULL) {
 		/* A connect pending on the other channel ends with the socket. */
@@ -138,6 +157,50 @@ static enum at_rc handle_usocl(struct at_req *req)
 		m->sock_state->connect[id] = NULL;
 		at_req_complete(pending, at_fail(pending, cmd_cme_from_errno(-EBADF)));
 	}
+	if (rc == 0 && id < CMD_SOCK_MAX)
+		m->sock_state->usosec_ms[id] = 0;
+	return rc;
+}
+
+static void handle_slow_close(void *data)
+{
+	struct cmd_sock_slow_close *sc = data;
+	struct at_req *req = sc->req;
+	int rc = close_now(sc->st->m, sc->id, false);
+
+	sc->req = NULL;
+	sc->timer = NULL;
+	at_req_complete(req, rc < 0 ? cmd_fail(req, rc) : AT_RC_OK);
+}
+
+/* Fault Q26: a synchronous +USOCL answers after delay_ms (the socket closes then). */
+static enum at_rc slow_close(struct at_req *req, int id)
+{
+	struct modem *m = at_req_ctx(req);
+	struct cmd_sock_slow_close *sc = &m->sock_state->slow_close[id];
+	long ms = faults_get(m->faults, FAULT_Q26, "delay_ms");
+	struct sock_info info;
+
+	if (sock_get_info(m->socks, id, &info) < 0 || sc->req != NULL)
+		return cmd_fail(req, -EBADF);
+	log_info("+USOCL socket %d: closing takes %ld ms (quirk Q26)", id, ms);
+	sc->timer = loop_add_timer(m->loop, (uint64_t)ms, handle_slow_close, sc);
+	if (sc->timer == NULL)
+		return cmd_fail(req, -ENOMEM);
+	sc->req = req;
+	return AT_RC_PENDING;
+}
+
+/* AT+USOCL=<s>[,<async_close>] */
+static enum at_rc handle_usocl(struct at_req *req)
+{
+	struct modem *m = at_req_ctx(req);
+	int id = (int)at_arg_int(req, 0), rc;
+	bool async = at_arg_int(req, 1) == 1;
+
+	if (!async && id < CMD_SOCK_MAX && faults_is_on(m->faults, FAULT_Q26))
+		return slow_close(req, id);
+	rc = close_now(m, id, async);
 	return rc < 0 ? cmd_fail(req, rc) : AT_RC_OK;
 }
 
@@ -299,10 +362,52 @@ static void handle_sock_event(void *data, const struct sock_event *ev)
 
 /* ---- module hooks ---- */
 
+/* Fault Q15: losing the network kills every socket without a URC. */
+static void sock_net_event(struct modem *m, enum netsim_event ev, int arg, bool by_network)
+{
+	(void)arg;
+	(void)by_network;
+	if (ev != NETSIM_EV_DETACH || !faults_is_on(m->faults, FAULT_Q15) || m->socks == NULL)
+		return;
+	for (int id = 0; id < CMD_SOCK_MAX; id++)
+		if (sock_kill(m->socks, id) == 0)
+			m->sock_state->usosec_ms[id] = 0;
+}
+
 /* Profile op 11: a fresh RoT pair per handshake (secprof_psk_gen_fn over modem_rot_psk). */
 static int rot_psk(void *data, size_t len, uint8_t *id, size_t *id_len, uint8_t *psk)
 {
 	return modem_rot_psk(data, len, id, id_len, psk);
+}
+
+static uint32_t netem_rand(void *data)
+{
+	return faults_rand(data);
+}
+
+/* The network faults as sim/net values (sock_netem). */
+static void push_netem(struct modem *m)
+{
+	const struct faults *f = m->faults;
+	struct sock_netem ne = { .rand = netem_rand, .rand_data = m->faults };
+
+	if (faults_is_on(f, FAULT_DGRAM_LOSS))
+		ne.loss_pct = (unsigned)faults_get(f, FAULT_DGRAM_LOSS, "pct");
+	if (faults_is_on(f, FAULT_DGRAM_REORDER))
+		ne.reorder_pct = (unsigned)faults_get(f, FAULT_DGRAM_REORDER, "pct");
+	if (faults_is_on(f, FAULT_RTT))
+		ne.rtt_ms = (unsigned)faults_get(f, FAULT_RTT, "ms");
+	ne.reset = faults_is_on(f, FAULT_TCP_RESET);
+	ne.reset_after = (uint64_t)faults_get(f, FAULT_TCP_RESET, "after_bytes");
+	sock_table_set_netem(m->socks, &ne);
+}
+
+static void sock_fault(struct modem *m, enum fault_id id, bool on)
+{
+	(void)id;
+	(void)on;
+	if (m->socks != NULL)
+		push_netem(m);
 }
 
 static int table_open(struct modem *m)
@@ -319,18 +424,27 @@ static int table_open(struct modem *m)
 	sock_table_set_security(m->socks, m->profiles, m->creds);
 	if (m->persona->has_rot)
 		sock_table_set_psk_gen(m->socks, rot_psk, m);
+	push_netem(m);
 	return 0;
 }
 
-/* Drops every socket; a synchronous +USOCO still waiting ends with an error. */
+/* Drops every socket; a synchronous +USOCO or slow +USOCL still waiting ends with an error. */
 static void table_close(struct modem *m)
 {
 	for (int id = 0; id < CMD_SOCK_MAX; id++) {
 		struct at_req *req = m->sock_state->connect[id];
+		struct cmd_sock_slow_close *sc = &m->sock_state->slow_close[id];
 
 		m->sock_state->connect[id] = NULL;
 		if (req != NULL)
 			at_req_complete(req, AT_RC_ERROR);
+		loop_remove(m->loop, sc->timer);
+		sc->timer = NULL;
+		req = sc->req;
+		sc->req = NULL;
+		if (req != NULL)
+			at_req_complete(req, AT_RC_ERROR);
+		m->sock_state->usosec_ms[id] = 0;
 	}
 	memset(m->sock_state->data, 0, sizeof(m->sock_state->data));
 	sock_table_destroy(m->socks);
@@ -356,6 +470,9 @@ static int sock_init(struct modem *m)
 			fd; /* appended: Wireshark reads many runs from one file */
 		log_info("writing (D)TLS secrets to %s (NSS key log)", m->cfg.keylog_path);
 	}
+	for (int id = 0; id < CMD_SOCK_MAX; id++)
+		m->sock_state->slow_close[id] =
+			(struct cmd_sock_slow_close){ .st = m->sock_state, .id = id };
 	if (m->cfg.pcap_path != NULL) {
 		m->sock_state->pcap = pcap_open(m->cfg.pcap_path);
 		if (m->sock_state->pcap == NULL)
@@ -481,4 +598,6 @@ const struct cmd_module cmd_socket_module = {
 	.init = sock_init,
 	.finish = sock_finish,
 	.reset = sock_reset,
+	.net_event = sock_net_event,
+	.fault = sock_fault,
 };

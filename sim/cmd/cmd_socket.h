@@ -31,8 +31,18 @@ struct cmd_sock_pending_data {
 /* Data completed sooner than this after '@' may be lost on a real module (quirks Q17). */
 #define CMD_SOCK_PROMPT_GUARD_MS 50
 
+/* A +USOCL held back by the fault Q26 (slow close). */
+struct cmd_sock_slow_close {
+	struct cmd_sock_state *st;
+	int id;
+	struct at_req *req; /* NULL: slot free */
+	struct loop_source *timer;
+};
+
 struct cmd_sock_state {
 	struct modem *m;
+	uint64_t usosec_ms[CMD_SOCK_MAX]; /* when +USOSEC=<s>,1 was set (fault Q10), 0: never */
+	struct cmd_sock_slow_close slow_close[CMD_SOCK_MAX];
 	struct pcap_writer *pcap;             /* --pcap, NULL without */
 	int keylog_fd;                        /* --keylog, -1 without */
 	struct at_req *connect[CMD_SOCK_MAX]; /* synchronous +USOCO waiting for its handshake */

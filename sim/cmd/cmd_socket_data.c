@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "cmd_socket.h"
+#include "fault.h"
 #include "hex.h"
 #include "log.h"
 #include "loop.h"
@@ -65,8 +66,15 @@ static ssize_t send_bytes(struct modem *m, const struct cmd_sock_pending_data *d
 
 static enum at_rc sent(struct at_req *req, const struct cmd_sock_pending_data *d, ssize_t n)
 {
+	struct modem *m = at_req_ctx(req);
+
 	if (n < 0)
 		return cmd_fail(req, (int)n);
+	if (d->ip[0] == '\0' && faults_is_on(m->faults, FAULT_Q18) &&
+	    faults_chance(m->faults, faults_get(m->faults, FAULT_Q18, "pct"))) {
+		log_info("+USOWR socket %d: %zd bytes sent, bare OK (quirk Q18)", d->id, n);
+		return AT_RC_OK;
+	}
 	cmd_reply(req, d->ip[0] != '\0' ? "+USOST" : "+USOWR", "%d,%zd", d->id, n);
 	return AT_RC_OK;
 }
@@ -85,19 +93,24 @@ static struct cmd_sock_pending_data *data_slot(struct cmd_sock_state *st, const 
 }
 
 /*
- * Quirk Q17: a real module may drop data that follows its '@' too closely. The simulator takes
- * it (the strict drop is a fault for later) but says so. Measured when the last byte arrived.
+ * Quirk Q17: a real module may drop data that follows its '@' too closely. By default the
+ * simulator takes it but says so; with the fault Q17 (strict) such data is dropped: nothing is
+ * sent and the command answers ERROR. Measured when the last byte arrived. Returns true to drop.
  */
-static void warn_early_data(const struct modem *m, const struct cmd_sock_pending_data *d,
-			    const char *cmd)
+static bool early_data(const struct modem *m, const struct cmd_sock_pending_data *d,
+		       const char *cmd)
 {
 	uint64_t waited = loop_now_ms(m->loop) - d->prompt_ms;
+	bool strict = faults_is_on(m->faults, FAULT_Q17);
+	long guard = strict ? faults_get(m->faults, FAULT_Q17, "ms") : CMD_SOCK_PROMPT_GUARD_MS;
 
-	if (waited < CMD_SOCK_PROMPT_GUARD_MS)
-		log_warn("%s: socket %d data came %llu ms after '@' (< %d ms): a real module may "
-			 "lose it; wait %d ms after the prompt (quirk Q17)",
-			 cmd, d->id, (unsigned long long)waited, CMD_SOCK_PROMPT_GUARD_MS,
-			 CMD_SOCK_PROMPT_GUARD_MS);
+	if (waited >= (uint64_t)guard)
+		return false;
+	log_warn("%s: socket %d data came %llu ms after '@' (< %ld ms): %s; wait %ld ms after "
+		 "the prompt (quirk Q17)",
+		 cmd, d->id, (unsigned long long)waited, guard,
+		 strict ? "dropped (strict)" : "a real module may lose it", guard);
+	return strict;
 }
 
 static enum at_rc handle_prompt_data(struct at_req *req, const uint8_t *data, size_t len)
@@ -109,7 +122,8 @@ static enum at_rc handle_prompt_data(struct at_req *req, const uint8_t *data, si
 		return AT_RC_ERROR;
 	d = *slot;
 	slot->req = NULL;
-	warn_early_data(m, &d, at_req_cmd(req)->name);
+	if (early_data(m, &d, at_req_cmd(req)->name))
+		return AT_RC_ERROR;
 	return sent(req, &d, send_bytes(m, &d, data, len));
 }
 

@@ -108,8 +108,8 @@ static void update_events(struct slot *s)
 		break;
 	case SOCK_STATE_CREATED:
 	case SOCK_STATE_CONNECTED:
-		if (s->proto == SOCK_PROTO_UDP ? s->dq_bytes < SOCK_RX_MAX
-					       : s->rx.len < SOCK_RX_MAX)
+		if ((s->proto == SOCK_PROTO_UDP ? s->dq_bytes : s->rx.len) + s->dl_bytes <
+		    SOCK_RX_MAX)
 			ev |= POLLIN;
 		if (s->tx.len > 0)
 			ev |= POLLOUT;
@@ -180,6 +180,7 @@ void sock_slot_release(struct slot *s)
 	int id = s->id;
 
 	close_host(s);
+	sock_netem_clear(s);
 	dq_clear(s);
 	buf_finish(&s->rx);
 	buf_finish(&s->tx);
@@ -362,6 +363,16 @@ static void write_keylog(void *data, const char *line)
 	free(text);
 }
 
+static bool tls_dgram_out(void *data, const void *bytes, size_t len)
+{
+	return sock_netem_out(data, bytes, len, NULL);
+}
+
+static bool tls_dgram_in_lost(void *data)
+{
+	return sock_netem_in_lost(data);
+}
+
 static int start_tls(struct slot *s)
 {
 	const struct secprof *p = secprof_store_get(s->t->profiles, s->profile);
@@ -376,6 +387,8 @@ static int start_tls(struct slot *s)
 		.wire_data = s,
 		.keylog = s->t->keylog_fd >= 0 ? write_keylog : NULL,
 		.keylog_data = s->t,
+		.dgram_out = tls_dgram_out,
+		.dgram_in_lost = tls_dgram_in_lost,
 	};
 	char reason[SOCK_TLS_REASON_MAX];
 	int err = 0;
@@ -502,6 +515,8 @@ static ssize_t host_recv(struct slot *s, void *buf, size_t len)
 	return n;
 }
 
+static int dq_push(struct slot *s, const void *data, size_t len, const struct sockaddr_in *from);
+
 static void read_stream(struct slot *s)
 {
 	uint8_t chunk[READ_CHUNK];
@@ -509,7 +524,6 @@ static void read_stream(struct slot *s)
 	while (s->state == SOCK_STATE_CONNECTED && s->rx.len < SOCK_RX_MAX) {
 		size_t room = SOCK_RX_MAX - s->rx.len;
 		ssize_t n = host_recv(s, chunk, room < sizeof(chunk) ? room : sizeof(chunk));
-		bool was_empty = s->rx.len == 0;
 
 		if (n == -EAGAIN)
 			break;
@@ -518,12 +532,44 @@ static void read_stream(struct slot *s)
 			break;
 		}
 		s->want = 0;
-		if (buf_append(&s->rx, chunk, (size_t)n) < 0)
+		if (sock_netem_rx(s, chunk, (size_t)n, NULL) < 0)
 			break;
-		if (was_empty)
-			sock_post_simple(s, SOCK_EV_DATA, 0);
 	}
 	OPENSSL_cleanse(chunk, sizeof(chunk));
+}
+
+struct dgram *sock_dgram_new(const void *data, size_t len, const struct sockaddr_in *from)
+{
+	struct dgram *d = calloc(1, sizeof(*d) + len);
+
+	if (d == NULL)
+		return NULL;
+	memcpy(d->data, data, len);
+	d->len = len;
+	if (from != NULL)
+		d->from = *from;
+	return d;
+}
+
+void sock_dgram_push(struct dgram **head, struct dgram **tail, struct dgram *d)
+{
+	if (*tail != NULL)
+		(*tail)->next = d;
+	else
+		*head = d;
+	*tail = d;
+}
+
+int sock_rx_add(struct slot *s, const void *data, size_t len, const struct sockaddr_in *from)
+{
+	bool was_empty = s->proto == SOCK_PROTO_UDP ? s->dq_head == NULL : s->rx.len == 0;
+	int rc = s->proto == SOCK_PROTO_UDP          ? dq_push(s, data, len, from)
+		 : buf_append(&s->rx, data, len) < 0 ? -ENOMEM
+						     : 0;
+
+	if (rc == 0 && was_empty)
+		sock_post_simple(s, SOCK_EV_DATA, 0);
+	return rc;
 }
 
 static int dq_push(struct slot *s, const void *data, size_t len, const struct sockaddr_in *from)
@@ -535,17 +581,10 @@ static int dq_push(struct slot *s, const void *data, size_t len, const struct so
 			 len);
 		return -ENOBUFS;
 	}
-	d = calloc(1, sizeof(*d) + len);
+	d = sock_dgram_new(data, len, from);
 	if (d == NULL)
 		return -ENOMEM;
-	memcpy(d->data, data, len);
-	d->len = len;
-	d->from = *from;
-	if (s->dq_tail != NULL)
-		s->dq_tail->next = d;
-	else
-		s->dq_head = d;
-	s->dq_tail = d;
+	sock_dgram_push(&s->dq_head, &s->dq_tail, d);
 	s->dq_bytes += len;
 	return 0;
 }
@@ -565,7 +604,7 @@ static ssize_t recv_dgram(struct slot *s, uint8_t *buf, size_t len, struct socka
 	if (!s->has_peer)
 		flow_setup(s, from);
 	wire(s, false, buf, (size_t)n);
-	return n;
+	return sock_netem_in_lost(s) ? -EAGAIN : n;
 }
 
 static void read_dgrams(struct slot *s)
@@ -575,7 +614,6 @@ static void read_dgrams(struct slot *s)
 	struct sockaddr_in from;
 
 	for (int i = 0; buf != NULL && i < 64 && s->dq_bytes < SOCK_RX_MAX; i++) {
-		bool was_empty = s->dq_head == NULL;
 		ssize_t n = recv_dgram(s, buf, max, &from);
 
 		if (n == -EAGAIN)
@@ -590,8 +628,7 @@ static void read_dgrams(struct slot *s)
 			break;
 		}
 		s->want = 0;
-		if (dq_push(s, buf, (size_t)n, &from) == 0 && was_empty)
-			sock_post_simple(s, SOCK_EV_DATA, 0);
+		(void)sock_netem_rx(s, buf, (size_t)n, &from);
 	}
 	free(buf);
 }
@@ -613,6 +650,10 @@ static ssize_t host_send(struct slot *s, const void *data, size_t len)
 
 	if (s->tls != NULL)
 		return sock_tls_write(s->tls, data, len, &s->want);
+	if (s->proto == SOCK_PROTO_UDP && sock_netem_out(s, data, len, NULL)) {
+		wire(s, true, data, len);
+		return (ssize_t)len;
+	}
 	n = send(s->fd, data, len, MSG_NOSIGNAL);
 	if (n < 0)
 		return (errno == EAGAIN || errno == EWOULDBLOCK) ? -EAGAIN : -errno;
@@ -639,6 +680,20 @@ static void flush_tx(struct slot *s)
 
 static void do_accept(struct slot *l);
 
+/* Network fault tcp_reset: an RST to the peer, +UUSOCL (error ECONNRESET) to the host. */
+static void reset_if_due(struct slot *s)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	if (!sock_netem_reset_due(s))
+		return;
+	log_info("socket %d reset after %llu bytes (fault tcp_reset)", s->id,
+		 (unsigned long long)(s->bytes_sent + s->bytes_recv));
+	if (setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) < 0)
+		log_warn("socket %d: SO_LINGER: %m", s->id);
+	peer_closed(s, -ECONNRESET);
+}
+
 static void on_fd(void *data, int fd, unsigned revents)
 {
 	struct slot *s = data;
@@ -660,6 +715,7 @@ static void on_fd(void *data, int fd, unsigned revents)
 		flush_tx(s);
 	if ((revents & (POLLIN | POLLHUP | POLLERR)) || s->tls != NULL)
 		do_read(s);
+	reset_if_due(s);
 }
 
 ssize_t sock_write(struct sock_table *t, int id, const void *data, size_t len)
@@ -686,6 +742,7 @@ ssize_t sock_write(struct sock_table *t, int id, const void *data, size_t len)
 	if (len > 0 && buf_append(&s->tx, data, len) < 0)
 		return sock_fail(t, s, -ENOMEM);
 	flush_tx(s);
+	reset_if_due(s);
 	return (ssize_t)len;
 }
 
@@ -707,7 +764,9 @@ ssize_t sock_sendto(struct sock_table *t, int id, const char *ip, uint16_t port,
 	if (s->secure)
 		log_warn("socket %d: +USOST on a secure UDP socket sends plain text (quirk Q7)",
 			 s->id);
-	n = sendto(s->fd, data, len, 0, (struct sockaddr *)&to, sizeof(to));
+	n = sock_netem_out(s, data, len, &to)
+		    ? (ssize_t)len
+		    : sendto(s->fd, data, len, 0, (struct sockaddr *)&to, sizeof(to));
 	if (n < 0)
 		return sock_fail(t, s, -errno);
 	if (!s->has_peer)
@@ -828,6 +887,25 @@ int sock_close_async(struct sock_table *t, int id)
 	sock_purge(t, id);
 	s->state = SOCK_STATE_CLOSING;
 	sock_post_simple(s, SOCK_EV_CLOSE_DONE, 0);
+	return 0;
+}
+
+int sock_kill(struct sock_table *t, int id)
+{
+	struct slot *s = sock_slot(t, id);
+
+	if (s == NULL || s->state == SOCK_STATE_CLOSING)
+		return -EBADF;
+	log_info("socket %d dropped with the network (quirk Q15)", id);
+	close_host(s);
+	sock_netem_clear(s);
+	sock_purge(t, id);
+	dq_clear(s);
+	buf_reset(&s->rx);
+	buf_reset(&s->tx);
+	s->rx_eof = true;
+	s->state = SOCK_STATE_PEER_CLOSED;
+	sock_fail(t, s, -ENETDOWN);
 	return 0;
 }
 

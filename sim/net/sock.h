@@ -91,6 +91,20 @@ struct sock_info {
 	int profile;
 };
 
+/*
+ * Impairments of the module's network for every socket (ukms-sim's network faults; values,
+ * no policy). All zero / false: none. rand is the owner's seeded PRNG (deterministic runs).
+ */
+struct sock_netem {
+	unsigned loss_pct;    /* UDP and DTLS datagrams lost, each direction */
+	unsigned reorder_pct; /* a sent UDP/DTLS datagram is held back and sent after the next */
+	unsigned rtt_ms;      /* received data reaches the socket's buffer this much later */
+	bool reset;           /* TCP: reset (RST) once reset_after bytes were sent + received */
+	uint64_t reset_after;
+	uint32_t (*rand)(void *data);
+	void *rand_data;
+};
+
 struct sock_table *sock_table_create(struct loop *loop, unsigned max_sockets);
 /* Closes every socket. NULL-safe. */
 void sock_table_destroy(struct sock_table *t);
@@ -108,6 +122,8 @@ void sock_table_set_timeout(struct sock_table *t, unsigned ms);
 void sock_table_set_pcap(struct sock_table *t, struct pcap_writer *w);
 /* Every (D)TLS session's secrets as NSS key log lines to fd (borrowed; -1: none), --keylog. */
 void sock_table_set_keylog(struct sock_table *t, int fd);
+/* Copies ne (NULL: no impairment); applies to data from now on. */
+void sock_table_set_netem(struct sock_table *t, const struct sock_netem *ne);
 /* Last error of any socket call, u-blox number (+USOER). */
 int sock_table_last_error(const struct sock_table *t);
 
@@ -145,6 +161,12 @@ ssize_t sock_available(const struct sock_table *t, int id);
 int sock_close(struct sock_table *t, int id);
 /* +USOCL=<s>,1: returns at once; SOCK_EV_CLOSE_DONE follows and then the id is free. */
 int sock_close_async(struct sock_table *t, int id);
+/*
+ * Network gone (quirk Q15): the connection is dropped at once with nothing buffered left and
+ * no event; the id stays taken (reads and writes answer -ENOTCONN) until sock_close.
+ * Returns 0, or -EBADF for a free id.
+ */
+int sock_kill(struct sock_table *t, int id);
 /* +USOLI: TCP listen on port (accepted connections become new ids, SOCK_EV_INCOMING);
  * UDP: bind to port and receive. */
 int sock_listen(struct sock_table *t, int id, uint16_t port);

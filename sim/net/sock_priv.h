@@ -17,6 +17,7 @@ struct sock_tls;
 
 struct dgram {
 	struct dgram *next;
+	uint64_t due; /* netem delay line: when it reaches the socket buffer */
 	struct sockaddr_in from;
 	size_t len, off;
 	uint8_t data[];
@@ -51,6 +52,12 @@ struct slot {
 	struct pcap_flow flow;
 	bool opt_set[SOCK_OPT_COUNT];
 	int opt_val[SOCK_OPT_COUNT][2];
+	/* sock_netem.c */
+	struct dgram *dl_head, *dl_tail; /* received, delayed by rtt_ms */
+	size_t dl_bytes;
+	struct loop_source *dl_timer;
+	struct dgram *held; /* sent datagram held back for reordering */
+	struct loop_source *held_timer;
 };
 
 struct pending_ev {
@@ -74,6 +81,7 @@ struct sock_table {
 	struct pending_ev evq[SOCK_EVQ_LEN];
 	unsigned evq_head, evq_len;
 	struct loop_source *ev_timer;
+	struct sock_netem netem;
 };
 
 /* sock.c */
@@ -88,6 +96,27 @@ void sock_post(struct sock_table *t, const struct sock_event *ev);
 void sock_post_simple(struct slot *s, enum sock_event_type type, int err);
 /* Drops queued events of id (except INCOMING, which names a different id). */
 void sock_purge(struct sock_table *t, int id);
+
+/* sock.c: a datagram copy (from may be NULL), and appending one to a list. */
+struct dgram *sock_dgram_new(const void *data, size_t len, const struct sockaddr_in *from);
+void sock_dgram_push(struct dgram **head, struct dgram **tail, struct dgram *d);
+
+/* sock.c: received data into the socket's buffer (rx or datagram queue), DATA event when it
+ * was empty. 0 or -ENOBUFS/-ENOMEM. */
+int sock_rx_add(struct slot *s, const void *data, size_t len, const struct sockaddr_in *from);
+
+/* sock_netem.c: the impairments of t->netem. */
+/* An outbound datagram (plain UDP or a DTLS record): true when netem took it (lost, held
+ * back, or sent together with the held one); false: send it as usual. to NULL: connected. */
+bool sock_netem_out(struct slot *s, const void *data, size_t len, const struct sockaddr_in *to);
+/* An inbound datagram: true to lose it. */
+bool sock_netem_in_lost(struct slot *s);
+/* Received data: into the buffer now, or after rtt_ms. */
+int sock_netem_rx(struct slot *s, const void *data, size_t len, const struct sockaddr_in *from);
+/* Frees delayed and held data and their timers (close, release). */
+void sock_netem_clear(struct slot *s);
+/* True when a TCP socket has moved reset_after bytes and must be reset now. */
+bool sock_netem_reset_due(const struct slot *s);
 
 /* sock_ctl.c: applies the stored options to a fresh host socket. */
 int sock_opts_apply(struct slot *s);

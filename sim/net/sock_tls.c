@@ -66,10 +66,13 @@ static int log_ossl_line(const char *str, size_t len, void *u)
 static int wire_write(BIO *b, const char *data, int len)
 {
 	struct sock_tls *s = BIO_get_data(b);
-	int n = BIO_write(BIO_next(b), data, len);
+	bool taken = s->cfg.dtls && s->cfg.dgram_out != NULL && len > 0 &&
+		     s->cfg.dgram_out(s->cfg.wire_data, data, (size_t)len);
+	int n = taken ? len : BIO_write(BIO_next(b), data, len);
 
 	BIO_clear_retry_flags(b);
-	BIO_copy_next_retry(b);
+	if (!taken)
+		BIO_copy_next_retry(b);
 	if (n > 0 && s->cfg.wire != NULL)
 		s->cfg.wire(s->cfg.wire_data, true, data, (size_t)n);
 	return n;
@@ -84,6 +87,11 @@ static int wire_read(BIO *b, char *buf, int len)
 	BIO_copy_next_retry(b);
 	if (n > 0 && s->cfg.wire != NULL)
 		s->cfg.wire(s->cfg.wire_data, false, buf, (size_t)n);
+	if (n > 0 && s->cfg.dtls && s->cfg.dgram_in_lost != NULL &&
+	    s->cfg.dgram_in_lost(s->cfg.wire_data)) {
+		BIO_set_retry_read(b); /* as if nothing had arrived */
+		return -1;
+	}
 	return n;
 }
 

@@ -32,6 +32,10 @@ struct sock_tls_cfg {
 	void *wire_data;
 	sock_tls_keylog_fn *keylog; /* NULL: no key log */
 	void *keylog_data;
+	/* DTLS, optional (network impairments), called with wire_data: an outbound record
+	 * datagram (true: taken, not to be sent) and an inbound one (true: lost). */
+	bool (*dgram_out)(void *data, const void *bytes, size_t len);
+	bool (*dgram_in_lost)(void *data);
 };
 
 #define SOCK_TLS_REASON_MAX 160

@@ -193,11 +193,16 @@ def echo(conn):
 
 
 class UdpEcho:
-    def __init__(self):
+    """UDP peer on an ephemeral port: records every datagram (got, in order) and, unless
+    reply=False, echoes it back."""
+
+    def __init__(self, reply=True):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(('127.0.0.1', 0))
         self.sock.settimeout(0.1)
         self.port = self.sock.getsockname()[1]
+        self.reply = reply
+        self.got = []
         self.running = True
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -210,7 +215,9 @@ class UdpEcho:
                 continue
             except OSError:
                 return
-            self.sock.sendto(data, addr)
+            self.got.append(data)
+            if self.reply:
+                self.sock.sendto(data, addr)
 
     def stop(self):
         self.running = False
