@@ -299,6 +299,47 @@ def fault_ops():
 
 
 @test
+def every_fault_switches_through_the_socket():
+    with Sim(EXE) as sim:
+        for f in sim.ctl('faults')['faults']:
+            sim.ctl('fault', name=f['name'], on=True)
+            for p in f['params']:
+                for v in (p['min'], p['max']):
+                    r = sim.ctl('fault', name=f['name'], params={p['key']: v})
+                    assert '%s=%d' % (p['key'], v) in r['faults'][-1]['params'] or \
+                        any('%s=%d' % (p['key'], v) in a['params'] for a in r['faults']), r
+                expect_error('bad_args', sim.ctl, 'fault', name=f['name'],
+                             params={p['key']: p['max'] + 1})
+            expect_error('bad_args', sim.ctl, 'fault', name=f['name'], params={'nope': 1})
+            sim.ctl('fault', name=f['name'], on=False)
+        assert sim.ctl('status')['faults'] == []
+        sim.ctl('reboot')  # `hang` stays hung until a reboot, even when switched off
+        sim.control.wait_state('ready')
+        sim.host.rx = b''
+        assert sim.host.command('AT')[1] == 'OK'
+
+
+@test
+def faults_take_effect_at_run_time():
+    with Sim(EXE) as sim:
+        h = sim.host
+        assert h.command('ATE0')[1] == 'OK'
+        sim.ctl('fault', name='latency', params={'ms': 400})
+        t0 = time.monotonic()
+        assert h.command('AT')[1] == 'OK'
+        assert time.monotonic() - t0 >= 0.35, 'latency fault switched on by the socket'
+        sim.ctl('fault', name='latency', on=False)
+        sim.ctl('fault', name='hang')
+        h.write('AT\r')
+        assert h.silent(0.5), 'hang: the module still answers'
+        sim.ctl('fault', name='hang', on=False)
+        sim.ctl('reboot')
+        sim.control.wait_state('ready')
+        h.rx = b''
+        assert h.command('AT')[1] == 'OK', 'a reboot through the socket ends the hang'
+
+
+@test
 def subscribe_at_follows_the_host():
     with Sim(EXE) as sim:
         c = sim.control
