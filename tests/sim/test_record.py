@@ -88,8 +88,8 @@ def main(argv):
                   'the recording replays green with chat.py (%d points)' % len(points), out)
         bad = os.path.join(tmp, 'changed.chat')
         with open(bad, 'w') as f:
-            f.write(text.replace('~ +CME ERROR: ', '~ +CME ERROR: X').replace(
-                '~ \\+CME ERROR: ', '~ \\+CME ERROR: nope'))
+            f.write(text.replace('~ \\+CME ERROR: ', '~ \\+CME ERROR: nope').replace(
+                'deadline 10000', 'deadline 2000'))  # the failing step waits that long
         rc, points, out = replay(exe, bad)
         tap.point(rc != 0 and any(p.startswith('not ok') for p in points),
                   'a changed answer makes the replay fail')
