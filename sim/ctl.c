@@ -20,6 +20,11 @@
 #define WORDS_MAX     64
 #define RESPONSE_BASE 256
 
+/* What the channel's output function gets: the session, or NULL once it has let go. */
+struct chan_sink {
+	struct ctl_session *s;
+};
+
 struct ctl_session {
 	struct ctl_session_config cfg;
 	unsigned events;
@@ -28,6 +33,7 @@ struct ctl_session {
 	cJSON *id;
 	struct ctl_call call;
 	struct at_engine *chan; /* created on the first `at`; gets no URCs */
+	struct chan_sink *sink; /* the channel's output data; outlives us if the channel must */
 	struct buf at_out;      /* channel output since the request was sent */
 	size_t at_scan;         /* bytes of at_out already split into lines */
 	cJSON *lines;
@@ -524,6 +530,16 @@ static bool is_final(const char *line)
 	return strncmp(line, "+CME ERROR:", 11) == 0 || strncmp(line, "+CMS ERROR:", 11) == 0;
 }
 
+/* Lets the channel go; a command still running on it finishes without us. */
+static void drop_chan(struct ctl_session *s)
+{
+	if (s->sink != NULL)
+		s->sink->s = NULL;
+	modem_channel_release(s->cfg.m, s->chan, s->sink);
+	s->chan = NULL;
+	s->sink = NULL;
+}
+
 static void at_complete(void *data)
 {
 	struct ctl_session *s = data;
@@ -537,8 +553,7 @@ static void at_complete(void *data)
 		s->lines = NULL;
 	} else {
 		/* The answer may still come: start the next request on a fresh channel. */
-		at_engine_destroy(s->chan);
-		s->chan = NULL;
+		drop_chan(s);
 		ctl_fail(c, rc, "no final result within the timeout");
 	}
 	cJSON_Delete(s->lines);
@@ -603,10 +618,13 @@ static bool is_prompt(const struct buf *b, size_t from)
 /* Splits new output into lines; the final result line ends the answer. */
 static void handle_chan_output(void *data, const uint8_t *bytes, size_t len)
 {
-	struct ctl_session *s = data;
-	struct buf *b = &s->at_out;
+	struct ctl_session *s = ((struct chan_sink *)data)->s;
+	struct buf *b;
 	uint8_t *nl;
 
+	if (s == NULL)
+		return; /* a released channel finishing its command */
+	b = &s->at_out;
 	if (!s->busy || s->lines == NULL || len == 0 || buf_append(b, bytes, len) < 0)
 		return; /* ATE0 at creation; or an answer past AT_OUT_MAX (ends by timeout) */
 	while ((nl = memchr(b->data + s->at_scan, '\n', b->len - s->at_scan)) != NULL) {
@@ -639,8 +657,14 @@ int ctl_session_at(struct ctl_call *c, const char *line, const char *data, uint3
 
 	if (strpbrk(line, "\r\n") != NULL)
 		return ctl_fail(c, -EINVAL, "\"line\" is one command line, without CR/LF");
-	if (s->chan == NULL)
-		s->chan = modem_channel_create(m, handle_chan_output, s);
+	if (s->chan == NULL && (s->sink = calloc(1, sizeof(*s->sink))) != NULL) {
+		s->sink->s = s;
+		s->chan = modem_channel_create(m, handle_chan_output, s->sink);
+		if (s->chan == NULL) {
+			free(s->sink);
+			s->sink = NULL;
+		}
+	}
 	s->lines = cJSON_CreateArray();
 	s->at_data = data != NULL ? strdup(data) : NULL;
 	s->at_timer = loop_add_timer(m->loop, timeout_ms, at_timeout, s);
@@ -692,7 +716,7 @@ void ctl_session_destroy(struct ctl_session *s)
 		return;
 	loop_remove(s->cfg.m->loop, s->at_timer);
 	loop_remove(s->cfg.m->loop, s->data_timer);
-	at_engine_destroy(s->chan);
+	drop_chan(s);
 	cJSON_Delete(s->lines);
 	cJSON_Delete(s->id);
 	cJSON_Delete(s->call.result);

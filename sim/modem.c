@@ -354,6 +354,60 @@ static int create_parts(struct modem *m, char *err, size_t errlen)
 	return init_modules(m, err, errlen);
 }
 
+struct modem_parked {
+	struct modem_parked *next;
+	struct at_engine *e;
+	void *data;
+};
+
+#define PARKED_CHECK_MS 500
+
+/* Frees the released channels that are idle (all of them when all is set). */
+static void reap_parked(struct modem *m, bool all)
+{
+	struct modem_parked **pp = &m->parked;
+
+	while (*pp != NULL) {
+		struct modem_parked *p = *pp;
+
+		if (!all && !at_engine_is_idle(p->e)) {
+			pp = &p->next;
+			continue;
+		}
+		*pp = p->next;
+		at_engine_destroy(p->e);
+		free(p->data);
+		free(p);
+	}
+}
+
+static void handle_parked_timer(void *data)
+{
+	struct modem *m = data;
+
+	m->parked_timer = NULL;
+	reap_parked(m, false);
+	if (m->parked != NULL)
+		m->parked_timer = loop_add_timer(m->loop, PARKED_CHECK_MS, handle_parked_timer, m);
+}
+
+void modem_channel_release(struct modem *m, struct at_engine *e, void *data)
+{
+	struct modem_parked *p = NULL;
+
+	if (e != NULL && !at_engine_is_idle(e))
+		p = calloc(1, sizeof(*p));
+	if (p == NULL) { /* idle (or out of memory: nothing better to do) */
+		at_engine_destroy(e);
+		free(data);
+		return;
+	}
+	*p = (struct modem_parked){ .next = m->parked, .e = e, .data = data };
+	m->parked = p;
+	if (m->parked_timer == NULL)
+		m->parked_timer = loop_add_timer(m->loop, PARKED_CHECK_MS, handle_parked_timer, m);
+}
+
 struct modem *modem_create(struct loop *loop, const struct modem_config *cfg, char *err,
 			   size_t errlen)
 {
@@ -383,7 +437,10 @@ void modem_destroy(struct modem *m)
 		return;
 	for (size_t i = cmd_module_count(); i-- > 0;)
 		if (cmd_module_at(i)->finish != NULL)
-			cmd_module_at(i)->finish(m);
+			cmd_module_at(i)->finish(
+				m); /* pending requests of parked channels end here */
+	loop_remove(m->loop, m->parked_timer);
+	reap_parked(m, true);
 	loop_remove(m->loop, m->boot_timer);
 	at_engine_destroy(m->console_at);
 	at_engine_destroy(m->at);

@@ -30,6 +30,7 @@ struct platform;
 struct platform_device;
 struct pty;
 struct dns_job;
+struct modem_parked;
 struct faults;
 struct modem_fault_rt;
 /* State of command groups added by other work (sockets, security, RoT). */
@@ -133,6 +134,9 @@ struct modem {
 		void *data;
 	} obs[MODEM_OBSERVERS_MAX];
 
+	struct modem_parked *parked; /* released channels still finishing a command */
+	struct loop_source *parked_timer;
+
 	bool powered_off; /* after +CPWROFF: silent */
 	bool rebooting;
 	struct loop_source *boot_timer;
@@ -168,6 +172,13 @@ void modem_console_input(struct modem *m, const char *line);
  * context, echo off, whose output goes to fn. It gets no URCs. Free with at_engine_destroy().
  */
 struct at_engine *modem_channel_create(struct modem *m, modem_text_fn *fn, void *data);
+/*
+ * Gives up a channel whose owner is going (or gave up waiting): freed now when idle, else
+ * kept until its pending command has finished (a handler may still hold the request: a
+ * +USOCO waiting for its handshake), then freed with free(data). The owner must make its
+ * output function ignore what still comes for data.
+ */
+void modem_channel_release(struct modem *m, struct at_engine *e, void *data);
 
 /* Adds / removes an observer (see enum modem_ev). Returns 0 or -ENOSPC. */
 int modem_observe(struct modem *m, modem_observer_fn *fn, void *data);

@@ -105,6 +105,35 @@ def at_channel_leaves_the_pty_alone():
 
 
 @test
+def at_given_up_while_the_command_runs():
+    """A +USOCO still waiting for its TLS handshake when the `at` times out, or when its
+    client disconnects: the command finishes later on a released channel, harmlessly."""
+    srv = socket.socket()
+    srv.bind(('127.0.0.1', 0))
+    srv.listen(4)  # accepts TCP, never speaks TLS: the handshake waits
+    port = srv.getsockname()[1]
+    try:
+        with Sim(EXE) as sim:
+            for line in ('AT+USECPRF=0,8,"000102030405060708090A0B0C0D0E0F",1',
+                         'AT+USECPRF=0,9,"id"', 'AT+USOCR=6', 'AT+USOSEC=0,1,0',
+                         'AT+USOCR=6', 'AT+USOSEC=1,1,0'):
+                assert sim.at(line)[1] == 'OK', line
+            expect_error('timeout', sim.at, 'AT+USOCO=0,"127.0.0.1",%d' % port, timeout=0.5)
+            other = Control(sim.sock_path)
+            other.send_raw(b'{"op":"at","args":{"line":"AT+USOCO=1,\\"127.0.0.1\\",%d"}}\n'
+                           % port)
+            conns = [srv.accept()[0] for _ in range(2)]
+            other.close()  # gone while its command runs
+            for c in conns:
+                c.close()  # now both handshakes fail and their commands end
+            wait_for(lambda: all(s['state'] != 'connecting'
+                                 for s in sim.ctl('status')['sockets']), 'handshakes ended')
+            assert sim.at('AT')[1] == 'OK' and sim.host.command('AT')[1] == 'OK'
+    finally:
+        srv.close()
+
+
+@test
 def bad_requests_keep_the_connection():
     with Sim(EXE) as sim:
         c = sim.control
