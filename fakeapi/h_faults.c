@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,6 +28,7 @@ struct api_fault_values {
 };
 
 struct api_faults {
+	atomic_bool active; /* any fault set: requests take the lock only then */
 	pthread_mutex_t lock;
 	struct api_fault_values v;
 	struct rng rng;
@@ -57,7 +59,8 @@ int api_fault_request(struct api_faults *f, const char *path, uint32_t *delay_ms
 	int rc = 0;
 
 	*delay_ms = 0;
-	if (f == NULL || path == NULL || strncmp(path, "/v1/", 4) != 0)
+	if (f == NULL || !atomic_load_explicit(&f->active, memory_order_acquire) || path == NULL ||
+	    strncmp(path, "/v1/", 4) != 0)
 		return 0;
 	pthread_mutex_lock(&f->lock);
 	*delay_ms = (uint32_t)f->v.latency_ms;
@@ -73,7 +76,7 @@ bool api_fault_token_revoked(struct api_faults *f, int64_t iat)
 {
 	bool revoked;
 
-	if (f == NULL)
+	if (f == NULL || !atomic_load_explicit(&f->active, memory_order_acquire))
 		return false;
 	pthread_mutex_lock(&f->lock);
 	revoked = iat <= f->v.revoked_before || rng_chance(&f->rng, (unsigned)f->v.revoked_pct);
@@ -175,6 +178,10 @@ int h_admin_set_faults(struct ctx *c)
 	v.revoked_before = revoke ? api_now(c->api) : f->v.revoked_before;
 	f->v = v;
 	rng_seed(&f->rng, (uint64_t)v.seed);
+	atomic_store_explicit(&f->active,
+			      v.latency_ms || v.error_pct || v.throttle_pct || v.revoked_pct ||
+				      v.revoked_before >= 0,
+			      memory_order_release);
 	pthread_mutex_unlock(&f->lock);
 	log_info("faults: latency %ld ms, 503 %ld%%, 429 %ld%%, revoked %ld%%, seed %ld%s",
 		 v.latency_ms, v.error_pct, v.throttle_pct, v.revoked_pct, v.seed,

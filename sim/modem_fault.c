@@ -22,6 +22,7 @@ struct modem_fault_rt {
 	struct buf txq; /* "chunked": bytes not yet sent */
 	struct loop_source *tx_timer, *reboot_timer, *drop_timer;
 	unsigned long lines; /* "hang": final results since boot */
+	bool hung;           /* "hang" silenced the pty engine */
 };
 
 static void tx_next(void *data)
@@ -71,7 +72,20 @@ bool modem_fault_drop_urc(struct modem *m, const char *line)
 static void hang_now(struct modem *m)
 {
 	log_info("the module stops answering until a reboot (fault hang)");
+	m->fault_rt->hung = true;
 	at_engine_set_silent(m->at, true); /* after the current line's final result */
+}
+
+/* Switching "hang" off ends a hang it caused (a reboot or power-off keeps its own silence). */
+static void unhang(struct modem *m)
+{
+	if (!m->fault_rt->hung)
+		return;
+	m->fault_rt->hung = false;
+	if (m->powered_off || m->rebooting)
+		return;
+	log_info("the module answers again (fault hang off)");
+	at_engine_set_silent(m->at, false);
 }
 
 uint32_t modem_fault_final(void *ctx)
@@ -113,6 +127,7 @@ void modem_fault_booted(struct modem *m)
 	if (m->fault_rt == NULL)
 		return;
 	m->fault_rt->lines = 0;
+	m->fault_rt->hung = false; /* the boot ended any hang */
 	if (faults_is_on(m->faults, FAULT_HANG) && faults_get(m->faults, FAULT_HANG, "after") == 0)
 		hang_now(m);
 	if (faults_is_on(m->faults, FAULT_Q21))
@@ -172,7 +187,9 @@ static void handle_change(void *data, enum fault_id id, bool on)
 		break;
 	case FAULT_HANG:
 		rt->lines = 0;
-		if (on && faults_get(m->faults, id, "after") == 0)
+		if (!on)
+			unhang(m);
+		else if (faults_get(m->faults, id, "after") == 0)
 			hang_now(m);
 		break;
 	case FAULT_CHUNKED:

@@ -26,6 +26,8 @@ struct fx {
 	struct at_req *pending;
 	int calls, aborts, resets, last_reset_factory;
 	bool go_silent;
+	uint32_t hold_ms; /* what the on_final hook answers */
+	int finals;
 };
 
 static enum at_rc h_tst(struct at_req *req)
@@ -155,6 +157,14 @@ static void on_reset(void *data, bool factory)
 	f->last_reset_factory = factory;
 }
 
+static uint32_t on_final(void *ctx)
+{
+	struct fx *f = ctx;
+
+	f->finals++;
+	return f->hold_ms;
+}
+
 static void feed(void *target, const uint8_t *bytes, size_t len)
 {
 	at_engine_input(target, bytes, len);
@@ -169,6 +179,7 @@ static int setup(void **state)
 		.n_groups = ARRAY_LEN(groups),
 		.on_reset = on_reset,
 		.data_timeout_ms = 500,
+		.on_final = on_final,
 	};
 
 	assert_non_null(f);
@@ -485,6 +496,47 @@ static void test_urc_placement(void **state)
 	assert_true(mem_transport_take_str(&f->out, "\r\nOK\r\n\r\n+UUSOCL: 1\r\n"));
 }
 
+/* cfg.on_final holds a final result back; the next line waits for it (faults "latency"). */
+static void test_final_hold(void **state)
+{
+	struct fx *f = *state;
+
+	echo_off(f);
+	f->hold_ms = 100;
+	EXPECT(f, "AT+TST?\r", "\r\n+TST: 1\r\n");
+	EXPECT(f, "AT\r", ""); /* typed while the result is held: waits */
+	f->now += 99;
+	loop_run_once(f->loop, 0);
+	assert_true(mem_transport_take_str(&f->out, ""));
+	f->hold_ms = 0;
+	f->now += 1;
+	loop_run_once(f->loop, 0);
+	assert_true(mem_transport_take_str(&f->out, "\r\nOK\r\n\r\nOK\r\n"));
+	assert_int_equal(f->finals, 3); /* ATE0, AT+TST?, AT */
+}
+
+/* Early URCs (fault Q12): between a command's answer and its final result, never in a line. */
+static void test_urc_early(void **state)
+{
+	struct fx *f = *state;
+
+	echo_off(f);
+	at_engine_set_urc_early(f->e, true);
+	EXPECT(f, "AT+PEND\r", "");
+	assert_int_equal(at_engine_urc(f->e, "+UUSOCL: 1"), 0);
+	assert_true(mem_transport_take_str(&f->out, "\r\n+UUSOCL: 1\r\n"));
+	at_req_complete(f->pending, AT_RC_OK);
+	assert_true(mem_transport_take_str(&f->out, "\r\nOK\r\n"));
+	EXPECT(f, "AT+DATA=3\r", "\r\n@");
+	assert_int_equal(at_engine_urc(f->e, "+U: 2"), 0);
+	assert_true(mem_transport_take_str(&f->out, "")); /* not inside the data */
+	EXPECT(f, "abc", "\r\n+DATA: \"abc\"\r\n\r\n+U: 2\r\n\r\nOK\r\n");
+	at_engine_set_urc_early(f->e, false);
+	EXPECT(f, "AT+DATA=1\r", "\r\n@");
+	assert_int_equal(at_engine_urc(f->e, "+U: 3"), 0);
+	EXPECT(f, "x", "\r\n+DATA: \"x\"\r\n\r\nOK\r\n\r\n+U: 3\r\n");
+}
+
 static void test_urc_queue_bound(void **state)
 {
 	struct fx *f = *state;
@@ -662,6 +714,8 @@ int main(void)
 		T(test_s3_changed),
 		T(test_backspace),
 		T(test_urc_placement),
+		T(test_final_hold),
+		T(test_urc_early),
 		T(test_urc_queue_bound),
 		T(test_pending_buffers_input),
 		T(test_abort),

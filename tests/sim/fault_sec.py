@@ -67,9 +67,10 @@ def t_q24(exe, tap, opts):
     md.line('OK', 'Q24: +ULSTFILE')
     md.ok('AT+USECMNG=3', 'Q24: +USECMNG works after +ULSTFILE')
     md.ok('AT+CFUN=16')
-    ok, _ = md.sim.expect_silence(600)
+    md.wait_answering('rebooted')
+    md.sim.rx = b''
     md.send('ATE0\r')
-    md.line('OK', 'rebooted')
+    md.line('OK', 'echo off again')
     md.ok('AT+CMEE=1')
     md.cmd('AT+USECMNG=3', '\r\n+CME ERROR: 1912\r\n', 'Q24: and again after a reboot')
     md.close()

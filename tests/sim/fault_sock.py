@@ -12,20 +12,11 @@ import time
 from sock_lib import Modem, TcpPeer, echo, run
 
 
-def wait_attached(md, tap, what):
-    until = time.monotonic() + 10
-    while time.monotonic() < until:
-        if md.query('AT+CGATT?', r'\+CGATT: ([01])').group(1) == b'1':
-            return tap.point(True, what + ': attached')
-        time.sleep(0.05)
-    tap.point(False, what + ': attached')
-
-
 def connected(exe, tap, args, script=echo, what=''):
     p = TcpPeer(script)
     md = Modem(exe, tap, args)
     md.ok('AT+CMEE=1')
-    wait_attached(md, tap, what)
+    md.wait_attached(what + ': attached')
     md.cmd('AT+USOCR=6', '\r\n+USOCR: 0\r\n\r\nOK\r\n', what + ': socket')
     md.ok('AT+USOCO=0,"127.0.0.1",%d' % p.port, what + ': connected')
     return p, md

@@ -64,6 +64,25 @@ class Modem:
             if not self.sim._fill(until):
                 return None
 
+    def wait_answering(self, what, deadline_s=15.0):
+        """After a reboot: sends AT every 0.3 s until an OK comes; leaves what came in rx."""
+        until = time.monotonic() + deadline_s
+        while time.monotonic() < until:
+            self.send('AT\r')
+            if self.sim._fill(time.monotonic() + 0.3) and b'OK' in self.sim.rx:
+                return self.tap.point(True, what)
+        self.tap.point(False, what, repr(self.sim.rx))
+
+    def wait_attached(self, what, deadline_s=10.0):
+        """Polls AT+CGATT? until the simulated network has attached."""
+        until = time.monotonic() + deadline_s
+        while time.monotonic() < until:
+            m = self.query('AT+CGATT?', r'\+CGATT: ([01])')
+            if m is not None and m.group(1) == b'1':
+                return self.tap.point(True, what)
+            time.sleep(0.05)
+        self.tap.point(False, what)
+
     def close(self):
         rc = self.sim.close()
         log = self.sim.proc.stderr.read().decode(errors='replace')
