@@ -431,7 +431,35 @@ static cJSON *request_id(const cJSON *req)
 	return cJSON_Duplicate(id, false);
 }
 
-/* Request object -> op and args (parsed from "argv" into *owned when given). */
+static bool is_envelope(const char *key)
+{
+	return strcmp(key, "id") == 0 || strcmp(key, "op") == 0 || strcmp(key, "args") == 0 ||
+	       strcmp(key, "argv") == 0;
+}
+
+/* The flat form {"op":"network","action":"detach"}: the other keys, copied into *owned. */
+static int flat_args(struct ctl_call *c, const cJSON *req, cJSON **owned)
+{
+	const cJSON *item;
+
+	cJSON_ArrayForEach(item, req)
+	{
+		if (is_envelope(item->string))
+			continue;
+		if (c->args != NULL || cJSON_GetObjectItemCaseSensitive(req, "argv") != NULL)
+			return ctl_fail(c, -EPROTO,
+					"arguments go in \"args\", in \"argv\" or beside "
+					"\"op\", in one of them");
+		if (*owned == NULL && (*owned = cJSON_CreateObject()) == NULL)
+			return -ENOMEM;
+		cJSON_AddItemToObject(*owned, item->string, cJSON_Duplicate(item, true));
+	}
+	if (*owned != NULL)
+		c->args = *owned;
+	return 0;
+}
+
+/* Request object -> op and args (parsed from "argv" or the flat form into *owned). */
 static int parse_request(struct ctl_call *c, const cJSON *req, const struct ctl_op **op,
 			 cJSON **owned)
 {
@@ -448,8 +476,9 @@ static int parse_request(struct ctl_call *c, const cJSON *req, const struct ctl_
 	if (*op == NULL)
 		return ctl_fail(c, -ENOSYS, "unknown op \"%.64s\"", name->valuestring);
 	c->args = cJSON_GetObjectItemCaseSensitive(req, "args");
-	if (argv == NULL)
-		return 0;
+	rc = flat_args(c, req, owned);
+	if (rc < 0 || argv == NULL)
+		return rc;
 	if (c->args != NULL)
 		return ctl_fail(c, -EPROTO, "give \"args\" or \"argv\", not both");
 	buf_init(&line, CTL_LINE_MAX);

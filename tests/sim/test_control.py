@@ -442,6 +442,12 @@ def console_words_form_over_the_socket():
         sim.wait_urc(r'\+UX: 1')
         c.send_raw(b'{"id":4,"op":"ops"}\n')
         assert len(c.response()['result']['ops']) >= 13
+        # The flat form: arguments beside "op" (as in docs/faults.md).
+        c.send_raw(b'{"id":5,"op":"fault","name":"Q18","on":true,"params":{"pct":50}}\n')
+        r = c.response()
+        assert r['ok'] and 'Q18' in [f['name'] for f in r['result']['faults']], r
+        c.send_raw(b'{"id":6,"op":"fault","name":"Q18","args":{"on":false}}\n')
+        assert c.response()['error']['code'] == 'bad_request'
 
 
 def ctl(sim, *words):
