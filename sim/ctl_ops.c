@@ -125,6 +125,10 @@ static int op_status(struct ctl_call *c)
 
 static int op_at(struct ctl_call *c)
 {
+	if (c->m->powered_off)
+		return ctl_fail(c, -EPERM, "the module is powered off (power on or reboot)");
+	if (c->m->rebooting)
+		return ctl_fail(c, -EBUSY, "the module is rebooting (wait for the state \"ready\")");
 	return ctl_session_at(c, ctl_arg_str(c, "line", ""), ctl_arg_str(c, "data", NULL),
 			      (uint32_t)ctl_arg_int(c, "timeout_ms", AT_TIMEOUT_DEFAULT));
 }

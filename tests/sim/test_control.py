@@ -242,6 +242,7 @@ def reboot_and_power():
         assert sim.ctl('status')['powered'] is False
         h.write('AT\r')
         assert h.silent(0.5), 'a powered-off module answered'
+        expect_error('not_allowed', sim.at, 'AT')
         sim.ctl('power', state='on')
         sim.control.wait_state('ready')
         h.rx = b''
