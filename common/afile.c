@@ -76,6 +76,34 @@ int afile_write(const char *path, const void *data, size_t len, const struct afi
 	return fsync_dir_of(path);
 }
 
+int afile_append(const char *path, off_t at, const void *data, size_t len)
+{
+	struct stat st;
+	int fd, rc = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < at) {
+		rc = -EINVAL;
+		goto out;
+	}
+	if (st.st_size > at && ftruncate(fd, at) < 0)
+		rc = -errno;
+	if (rc == 0 && lseek(fd, at, SEEK_SET) < 0)
+		rc = -errno;
+	if (rc == 0)
+		rc = write_all(fd, data, len);
+	if (rc == 0 && fdatasync(fd) < 0)
+		rc = -errno;
+	if (rc < 0 && ftruncate(fd, at) < 0)
+		log_warn("%s: cannot cut back to %lld bytes: %s", path, (long long)at,
+			 strerror(errno));
+out:
+	close(fd);
+	return rc;
+}
+
 int afile_read(const char *path, struct buf *out)
 {
 	uint8_t chunk[4096];

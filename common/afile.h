@@ -35,6 +35,14 @@ struct afile_opts {
 int afile_write(const char *path, const void *data, size_t len, const struct afile_opts *opts);
 
 /*
+ * Appends data to an existing file whose valid contents end at offset at: anything after it
+ * (the torn tail of a killed writer) is cut first, then the bytes are written and fdatasync'ed.
+ * On failure the file is cut back to at, so a later append never follows half a record.
+ * Never follows a symlink. Returns 0 or -errno (a short write counts as a failure).
+ */
+int afile_append(const char *path, off_t at, const void *data, size_t len);
+
+/*
  * Reads a whole regular file into out (appended; out's cap bounds the size: -EFBIG beyond it).
  * Returns 0 or -errno (-ENOENT if missing).
  */

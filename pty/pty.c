@@ -27,9 +27,12 @@ struct pty {
 	char path[PATH_MAX];
 	char *link;
 	struct buf out;
+	size_t high, low; /* backpressure marks (pty.h) */
+	bool congested;
 	bool overflow_logged;
 	pty_input_fn *input;
 	void *input_data;
+	pty_resume_fn *resume;
 	pty_trace_fn *trace;
 	void *trace_data;
 };
@@ -101,6 +104,11 @@ static void link_remove(struct pty *p)
 		log_warn("unlink %s: %s", p->link, strerror(errno));
 }
 
+static void update_events(struct pty *p)
+{
+	loop_set_events(p->src, (p->congested ? 0 : POLLIN) | (p->out.len > 0 ? POLLOUT : 0));
+}
+
 static void flush_out(struct pty *p)
 {
 	while (p->out.len > 0) {
@@ -115,14 +123,20 @@ static void flush_out(struct pty *p)
 	}
 	if (p->out.len == 0)
 		p->overflow_logged = false;
-	loop_set_events(p->src, POLLIN | (p->out.len > 0 ? POLLOUT : 0));
+	if (p->congested && p->out.len <= p->low) {
+		p->congested = false;
+		log_debug("output queue down to %zu bytes: reading input again", p->out.len);
+		if (p->resume != NULL)
+			p->resume(p->input_data);
+	}
+	update_events(p);
 }
 
 static void read_in(struct pty *p)
 {
 	uint8_t chunk[READ_CHUNK];
 
-	for (int i = 0; i < 16; i++) {
+	for (int i = 0; i < 16 && !p->congested; i++) {
 		ssize_t n = read(p->master, chunk, sizeof(chunk));
 
 		if (n <= 0) {
@@ -160,7 +174,10 @@ struct pty *pty_open(const struct pty_config *cfg)
 	p->loop = cfg->loop;
 	p->input = cfg->input;
 	p->input_data = cfg->input_data;
+	p->resume = cfg->resume;
 	buf_init(&p->out, cfg->out_cap != 0 ? cfg->out_cap : PTY_OUT_CAP_DEFAULT);
+	p->high = p->out.cap / 2;
+	p->low = p->out.cap / 4;
 	rc = open_pair(p);
 	if (rc < 0) {
 		log_error("cannot create pseudo-terminal: %s", strerror(-rc));
@@ -241,8 +258,18 @@ int pty_write(struct pty *p, const void *data, size_t len)
 		p->overflow_logged = true;
 		return -ENOSPC;
 	}
-	loop_set_events(p->src, POLLIN | POLLOUT);
+	if (!p->congested && p->out.len >= p->high) {
+		p->congested = true;
+		log_debug("output queue at %zu bytes: client not reading, input paused",
+			  p->out.len);
+	}
+	update_events(p);
 	return 0;
+}
+
+bool pty_is_congested(const struct pty *p)
+{
+	return p != NULL && p->congested;
 }
 
 size_t pty_queued(const struct pty *p)

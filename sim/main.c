@@ -50,6 +50,8 @@ static int setup_signals(struct app *app)
 	sigset_t set;
 
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ,
+	       SIG_IGN); /* a write over RLIMIT_FSIZE fails with EFBIG: an error, not a kill */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);

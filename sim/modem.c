@@ -94,6 +94,21 @@ static void pty_input(void *data, const uint8_t *bytes, size_t len)
 	at_engine_input(m->at, bytes, len);
 }
 
+/* Backpressure (docs/at-engine.md): no new command while the host is not reading answers. */
+static bool pty_busy(void *data)
+{
+	const struct modem *m = data;
+
+	return pty_is_congested(m->pty) || modem_fault_congested(m);
+}
+
+static void pty_resume(void *data)
+{
+	struct modem *m = data;
+
+	at_engine_resume(m->at);
+}
+
 static void console_output(void *data, const uint8_t *bytes, size_t len)
 {
 	struct modem *m = data;
@@ -287,13 +302,14 @@ static int pick_identity(struct modem *m, char *err, size_t errlen)
 }
 
 static struct at_engine *engine_create(struct modem *m, at_output_fn *out, void *out_data,
-				       at_final_fn *on_final)
+				       at_busy_fn *busy, at_final_fn *on_final)
 {
 	struct at_cmd_group groups[MAX_GROUPS];
 	struct at_engine_config ec = {
 		.loop = m->loop,
 		.output = out,
 		.output_data = out_data,
+		.output_busy = busy,
 		.ctx = m,
 		.groups = groups,
 		.n_groups = cmd_groups(groups, ARRAY_LEN(groups)),
@@ -328,7 +344,11 @@ static int create_parts(struct modem *m, char *err, size_t errlen)
 				    .on_event = handle_net_event,
 				    .event_data = m };
 	struct pty_config pc = {
-		.loop = m->loop, .link = m->cfg.link, .input = pty_input, .input_data = m
+		.loop = m->loop,
+		.link = m->cfg.link,
+		.input = pty_input,
+		.input_data = m,
+		.resume = pty_resume,
 	};
 
 	if (modem_fault_create(m, err, errlen) < 0)
@@ -338,7 +358,7 @@ static int create_parts(struct modem *m, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	m->at = engine_create(m, pty_output, m, modem_fault_final);
+	m->at = engine_create(m, pty_output, m, pty_busy, modem_fault_final);
 	if (m->at == NULL) {
 		snprintf(err, errlen, "cannot create the AT engine (duplicate command?)");
 		return -EINVAL;
@@ -454,7 +474,7 @@ void modem_destroy(struct modem *m)
 struct at_engine *modem_channel_create(struct modem *m, modem_text_fn *fn, void *data)
 {
 	static const uint8_t echo_off[] = "ATE0\r";
-	struct at_engine *e = engine_create(m, fn, data, NULL);
+	struct at_engine *e = engine_create(m, fn, data, NULL, NULL);
 
 	if (e != NULL)
 		at_engine_input(e, echo_off, sizeof(echo_off) - 1);
@@ -466,7 +486,7 @@ int modem_attach_console(struct modem *m, modem_text_fn *fn, void *data)
 	static const uint8_t echo_off[] = "ATE0\r";
 
 	m->console_out = NULL; /* the ATE0 below answers OK: not shown */
-	m->console_at = engine_create(m, console_output, m, NULL);
+	m->console_at = engine_create(m, console_output, m, NULL, NULL);
 	if (m->console_at == NULL)
 		return -ENOMEM;
 	at_engine_input(m->console_at, echo_off, sizeof(echo_off) - 1);

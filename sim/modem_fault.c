@@ -21,6 +21,7 @@
 struct modem_fault_rt {
 	struct buf txq; /* "chunked": bytes not yet sent */
 	struct loop_source *tx_timer, *reboot_timer, *drop_timer;
+	bool congested;      /* txq above half its cap: the pty engine takes no new command */
 	unsigned long lines; /* "hang": final results since boot */
 	bool hung;           /* "hang" silenced the pty engine */
 };
@@ -34,14 +35,18 @@ static void tx_next(void *data)
 	rt->tx_timer = NULL;
 	if (!faults_is_on(m->faults, FAULT_CHUNKED) || n > rt->txq.len)
 		n = rt->txq.len; /* switched off meanwhile: the rest at once */
-	if (n == 0)
-		return;
-	pty_write(m->pty, rt->txq.data, n);
-	buf_consume(&rt->txq, n);
+	if (n > 0) {
+		pty_write(m->pty, rt->txq.data, n);
+		buf_consume(&rt->txq, n);
+	}
 	if (rt->txq.len > 0)
 		rt->tx_timer = loop_add_timer(
 			m->loop, (uint64_t)faults_get(m->faults, FAULT_CHUNKED, "delay_ms"),
 			tx_next, m);
+	if (rt->congested && rt->txq.len <= TXQ_MAX / 4) {
+		rt->congested = false;
+		at_engine_resume(m->at); /* after the timer is armed: output only queues */
+	}
 }
 
 void modem_fault_output(struct modem *m, const uint8_t *bytes, size_t len)
@@ -53,11 +58,18 @@ void modem_fault_output(struct modem *m, const uint8_t *bytes, size_t len)
 		return;
 	}
 	if (rt->txq.len + len > TXQ_MAX || buf_append(&rt->txq, bytes, len) < 0) {
-		log_warn("chunked output queue full: %zu bytes dropped", len);
+		log_warn("chunked output queue full: dropping %zu bytes", len);
 		return;
 	}
+	if (rt->txq.len > TXQ_MAX / 2)
+		rt->congested = true;
 	if (rt->tx_timer == NULL)
 		tx_next(m);
+}
+
+bool modem_fault_congested(const struct modem *m)
+{
+	return m->fault_rt != NULL && m->fault_rt->congested;
 }
 
 bool modem_fault_drop_urc(struct modem *m, const char *line)

@@ -22,6 +22,8 @@ void modem_fault_destroy(struct modem *m); /* NULL-safe parts */
 
 /* Bytes for the pty: straight through, or queued and sent in chunks (fault "chunked"). */
 void modem_fault_output(struct modem *m, const uint8_t *bytes, size_t len);
+/* The chunked output queue is above half its cap (backpressure, as pty_is_congested). */
+bool modem_fault_congested(const struct modem *m);
 /* A URC about to be queued: true when the fault "urc_drop" loses it. */
 bool modem_fault_drop_urc(struct modem *m, const char *line);
 /* The pty engine's at_final_fn: latency and the "hang" command counter. */

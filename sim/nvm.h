@@ -1,17 +1,32 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The emulated module's non-volatile memory: named sections of bytes kept in one file,
- * "nvm.dat" in the modem's state directory (docs/security.md, "Persisted state").
+ * The emulated module's non-volatile memory: named sections of bytes kept in the modem's state
+ * directory (docs/security.md, "Persisted state"). Sections hold secrets (PSKs, keys): every
+ * buffer is wiped when freed.
  *
- * Format (version 1), binary-safe and versioned:
- *	ukms-nvm 1\n
- *	<name> <length>\n<length bytes>\n     (one per section, names [a-z0-9_], 1..31 chars)
- *	end\n
- * The owner of each section chooses its contents (secprof_format, credstore_format, ...).
- * nvm_commit() writes the whole file with afile_write (temp file, fsync, rename; mode 0600).
- * A file that does not parse, or one written by a newer format version, is refused by
- * nvm_open() with a message and is never overwritten. Sections hold secrets (PSKs, keys):
- * every buffer is wiped when freed.
+ * Two files, both mode 0600:
+ *   nvm.dat      every section, rewritten as a whole now and then (afile_write: temp file,
+ *                fsync, rename). Format version 2, binary-safe:
+ *                    ukms-nvm 2 <generation>\n
+ *                    <name> <length>\n<length bytes>\n     (per section, names [a-z0-9_], 1..31)
+ *                    end\n
+ *                    sha256 <hex of every byte above>\n
+ *                Version 1 (the same without generation and checksum line) is still read; the
+ *                first commit rewrites it as version 2.
+ *   nvm.journal  what changed since: "ukms-nvm-journal 2 <generation> <check>\n", then one
+ *                record per nvm_commit():
+ *                    rec <length> <sha256 hex of the payload> <check>\n
+ *                    <payload: the changed sections in the form above>
+ *                where <check> is the first 8 hex digits of the SHA-256 of the line before it.
+ *                A commit appends one record and fdatasyncs it (afile_append), so it costs what
+ *                changed, and the sections of one commit become durable together or not at all.
+ *                Beyond max(1 MiB, size of nvm.dat) the journal is folded into a new nvm.dat
+ *                (generation + 1) and started afresh; a journal whose generation is not that
+ *                of nvm.dat was left by a rewrite interrupted after the rename and is ignored.
+ * On open, a record cut short at the very end (a writer killed mid-append; never acknowledged)
+ * is dropped with a warning. Anything else that does not parse or check (one flipped byte), or
+ * a newer format version, is refused by nvm_open() with a message; the files are never
+ * overwritten then.
  */
 #ifndef SIM_NVM_H
 #define SIM_NVM_H
@@ -23,8 +38,9 @@
 struct buf;
 struct nvm;
 
-#define NVM_VERSION      1
+#define NVM_VERSION      2
 #define NVM_FILE         "nvm.dat"
+#define NVM_JOURNAL      "nvm.journal"
 #define NVM_SECTIONS_MAX 16
 #define NVM_NAME_MAX     31
 #define NVM_FILE_MAX     (8u * 1024 * 1024)
@@ -43,15 +59,34 @@ const char *nvm_dir(const struct nvm *n);
 
 /* Borrowed view of a section (valid until the next nvm_set of it). Returns 0 or -ENOENT. */
 int nvm_get(const struct nvm *n, const char *name, const uint8_t **data, size_t *len);
-/* Replaces (or adds) a section with a copy of data. Returns 0, -EINVAL, -ENOSPC or -ENOMEM. */
+/*
+ * Replaces (or adds) a section with a copy of data; nothing is written until nvm_commit().
+ * Setting the bytes a section already holds changes nothing. Returns 0, -EINVAL, -ENOSPC or
+ * -ENOMEM.
+ */
 int nvm_set(struct nvm *n, const char *name, const void *data, size_t len);
-/* Writes every section to nvm.dat atomically. No-op (0) when ephemeral. Returns 0 or -errno. */
+/*
+ * Makes every section set since the last commit durable, all of them together (one journal
+ * record, or a rewrite of nvm.dat). Returns 0 (also when ephemeral or nothing changed) or
+ * -errno (-ENOSPC, -EFBIG, -EDQUOT, -EIO ...): then every section set since the last commit is
+ * back to its last persisted contents (a section that was new is gone) and the disk is as it
+ * was, so the caller can undo its own change and answer an error.
+ */
 int nvm_commit(struct nvm *n);
+/* Forgets every nvm_set since the last commit (what a failed nvm_commit does). NULL-safe. */
+void nvm_discard(struct nvm *n);
 
-/* The image of every section in the file format above (appended to out). */
+/* The nvm.dat image of every section (version 2, appended to out). */
 int nvm_format(const struct nvm *n, struct buf *out);
-/* Replaces every section from an image. On error n is unchanged and err says why. */
+/* Replaces every section from an nvm.dat image. On error n is unchanged and err says why. */
 int nvm_parse(struct nvm *n, const void *data, size_t len, char *err, size_t errlen);
+/*
+ * Applies an nvm.journal image on top of n. *valid: bytes up to the end of the last complete
+ * record (a cut-short record after it is dropped). Returns 0, -ESTALE (the journal is of another
+ * generation: nothing applied) or -EINVAL (damaged: nothing applied, err says why).
+ */
+int nvm_journal_parse(struct nvm *n, const void *data, size_t len, size_t *valid, char *err,
+		      size_t errlen);
 
 /*
  * The default state directory of a device: $XDG_STATE_HOME/ukms/sim-<uid_hex>, or

@@ -44,6 +44,23 @@ class Quiet(chat.Tap):
             self.diags.append('%s %s' % (what, diag))
 
 
+class BenchModem(Modem):
+    """A Modem for `with`: its log goes to a file in logdir, never to a pipe nobody reads (a
+    full stderr pipe stalls ukms-sim: the throughput run used to hang at chunk ~414), and it is
+    stopped on the way out whatever happened."""
+
+    def __init__(self, exe, tap, logdir):
+        super().__init__(exe, tap, ['--log-file', os.path.join(logdir, 'ukms-sim.log')])
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.sim.proc.poll() is None or self.sim.fd is not None:
+            self.close()
+        return False
+
+
 def fill(sim, n):
     until = time.monotonic() + 10
     while len(sim.rx) < n:
@@ -114,24 +131,28 @@ def direct_transfer(port, total):
 
 
 def throughput(exe, total):
+    tap = Quiet()
     peer = TcpPeer(echo)
-    md = Modem(exe, Quiet())
-    md.cmd('AT+USOCR=6', '\r\n+USOCR: 0\r\n\r\nOK\r\n')
-    md.ok('AT+USOCO=0,"127.0.0.1",%d' % peer.port)
-    t_pty = pty_transfer(md, total)
-    md.ok('AT+USOCL=0')
-    md.close()
-    peer.stop()
+    try:
+        with tempfile.TemporaryDirectory() as tmp, BenchModem(exe, tap, tmp) as md:
+            md.cmd('AT+USOCR=6', '\r\n+USOCR: 0\r\n\r\nOK\r\n')
+            md.ok('AT+USOCO=0,"127.0.0.1",%d' % peer.port)
+            t_pty = pty_transfer(md, total)
+            md.ok('AT+USOCL=0')
+    finally:
+        peer.stop()
     peer = TcpPeer(echo)
-    t_direct = direct_transfer(peer.port, total)
-    peer.stop()
+    try:
+        t_direct = direct_transfer(peer.port, total)
+    finally:
+        peer.stop()
     kib = total / 1024
     print('throughput, %d KiB echoed in %d-byte chunks (each way):' % (kib, CHUNK))
     print('  through the pty (+USOWR/+USORD): %8.1f KiB/s  (%.3f s)' % (kib / t_pty, t_pty))
     print('  direct host socket:              %8.1f KiB/s  (%.3f s)' % (kib / t_direct,
                                                                         t_direct))
     print('  ratio direct/pty: %.1fx' % (t_pty / t_direct))
-    return md.tap.failed
+    return tap.failed
 
 
 # ---- overhead ------------------------------------------------------------------------------
@@ -163,25 +184,26 @@ def usecmng(md, kind, name, path):
 
 def measure(exe, server_args, profile_lines, setup=None):
     srv = SServer(server_args)
-    md = Modem(exe, Quiet())
-    if setup:
-        setup(md)
-    md.cmd('AT+USOCR=6', '\r\n+USOCR: 0\r\n\r\nOK\r\n')
-    md.ok('AT+USECPRF=0')
-    for line in profile_lines:
-        md.ok(line)
-    md.ok('AT+USOSEC=0,1,0')
-    md.ok('AT+USOCO=0,"127.0.0.1",%d' % srv.port)
-    md.cmd('AT+USOWR=0,16,"0123456789abcdef"', '\r\n+USOWR: 0,16\r\n\r\nOK\r\n')
-    srv.read(16)
-    srv.write(b'0123456789abcdef')
-    md.line(r'\+UUSORD: 0,16', 'echo')
-    md.cmd('AT+USORD=0,16', '\r\n+USORD: 0,16,"0123456789abcdef"\r\n\r\nOK\r\n')
-    sent = md.query('AT+USOCTL=0,2', r'\+USOCTL: 0,2,(\d+)')
-    recv = md.query('AT+USOCTL=0,3', r'\+USOCTL: 0,3,(\d+)')
-    md.ok('AT+USOCL=0')
-    md.close()
-    srv.stop()
+    try:
+        with tempfile.TemporaryDirectory() as tmp, BenchModem(exe, Quiet(), tmp) as md:
+            if setup:
+                setup(md)
+            md.cmd('AT+USOCR=6', '\r\n+USOCR: 0\r\n\r\nOK\r\n')
+            md.ok('AT+USECPRF=0')
+            for line in profile_lines:
+                md.ok(line)
+            md.ok('AT+USOSEC=0,1,0')
+            md.ok('AT+USOCO=0,"127.0.0.1",%d' % srv.port)
+            md.cmd('AT+USOWR=0,16,"0123456789abcdef"', '\r\n+USOWR: 0,16\r\n\r\nOK\r\n')
+            srv.read(16)
+            srv.write(b'0123456789abcdef')
+            md.line(r'\+UUSORD: 0,16', 'echo')
+            md.cmd('AT+USORD=0,16', '\r\n+USORD: 0,16,"0123456789abcdef"\r\n\r\nOK\r\n')
+            sent = md.query('AT+USOCTL=0,2', r'\+USOCTL: 0,2,(\d+)')
+            recv = md.query('AT+USOCTL=0,3', r'\+USOCTL: 0,3,(\d+)')
+            md.ok('AT+USOCL=0')
+    finally:
+        srv.stop()
     if md.tap.failed or sent is None or recv is None:
         raise RuntimeError('; '.join(md.tap.diags) or 'no +USOCTL answer')
     return int(sent.group(1)), int(recv.group(1))

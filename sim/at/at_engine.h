@@ -59,6 +59,7 @@ enum at_cme {
 	AT_CME_MEMORY_FULL = 20,
 	AT_CME_INVALID_INDEX = 21,
 	AT_CME_NOT_FOUND = 22,
+	AT_CME_MEMORY_FAILURE = 23,
 	AT_CME_TEXT_TOO_LONG = 24,
 	AT_CME_INVALID_CHARACTERS = 25,
 	AT_CME_NO_NETWORK_SERVICE = 30,
@@ -128,11 +129,19 @@ typedef void at_reset_fn(void *data, bool factory);
  * many ms to hold the result back (0: now); the line stays busy meanwhile, so later input waits.
  */
 typedef uint32_t at_final_fn(void *ctx);
+/* True while the host is not taking output (backpressure); gets output_data. */
+typedef bool at_busy_fn(void *data);
 
 struct at_engine_config {
 	struct loop *loop; /* timers: data-prompt timeout */
 	at_output_fn *output;
 	void *output_data;
+	/*
+	 * May be NULL. While it returns true, no further command is taken from the input buffer
+	 * (bytes of a data prompt still are): answers are never produced faster than the host
+	 * reads them. Call at_engine_resume() when it turns false.
+	 */
+	at_busy_fn *output_busy;
 	void *ctx; /* returned by at_req_ctx() to handlers */
 	const struct at_cmd_group *groups;
 	size_t n_groups;
@@ -153,6 +162,8 @@ void at_engine_destroy(struct at_engine *e);
 
 /* Feeds bytes received from the host. Replies go out through cfg.output, possibly later. */
 void at_engine_input(struct at_engine *e, const uint8_t *bytes, size_t len);
+/* The output is no longer busy: runs the commands waiting in the input buffer. */
+void at_engine_resume(struct at_engine *e);
 
 /*
  * Queues an unsolicited result line (text without CR/LF, e.g. "+UUSORD: 0,5"). Emitted framed

@@ -137,6 +137,8 @@ static bool can_consume(const struct at_engine *e)
 		return false; /* a held final result (cfg.on_final) ends the line first */
 	if (e->state == AT_ST_DATA)
 		return true;
+	if (e->cfg.output_busy != NULL && e->cfg.output_busy(e->cfg.output_data))
+		return false; /* backpressure: the bytes wait in e->input */
 	return !e->req.pending || e->req.abort_fn != NULL;
 }
 
@@ -151,6 +153,12 @@ void at_engine_pump(struct at_engine *e)
 	e->in_pos = 0;
 	at_out_flush_echo(e);
 	e->pumping = false;
+}
+
+void at_engine_resume(struct at_engine *e)
+{
+	if (e != NULL && !e->silent)
+		at_engine_pump(e);
 }
 
 void at_engine_input(struct at_engine *e, const uint8_t *bytes, size_t len)

@@ -175,12 +175,14 @@ int cmd_files_parse(struct cmd_sec_state *st, const void *data, size_t len)
 static enum at_rc handle_file_data(struct at_req *req, const uint8_t *data, size_t len)
 {
 	struct modem *m = at_req_ctx(req);
-	int rc = file_put(m->sec, m->sec->imp.name, data, len);
+	struct cmd_sec_txn t;
+	int rc = cmd_sec_begin(m, SEC_FILES, &t);
 
+	if (rc == 0)
+		rc = cmd_sec_end(m, &t, file_put(m->sec, m->sec->imp.name, data, len));
 	if (rc < 0)
-		return cmd_fail(req, rc);
+		return cmd_fail(req, rc); /* not persisted: the file system is as before */
 	log_info("file \"%s\" stored (%zu bytes)", m->sec->imp.name, len);
-	cmd_sec_persist(m);
 	return AT_RC_OK;
 }
 
@@ -240,15 +242,20 @@ static enum at_rc handle_udelfile(struct at_req *req)
 	struct modem *m = at_req_ctx(req);
 	char name[SEC_FILE_NAME_MAX + 1];
 	struct sec_file *f;
+	struct cmd_sec_txn t;
+	int rc;
 
 	if (cmd_arg_copy(req, 0, name, sizeof(name)) < 0)
 		return cmd_fail(req, -EINVAL);
 	f = file_find(m->sec, name);
 	if (f == NULL)
 		return cmd_fail(req, -ENODATA);
-	file_clear(f);
-	cmd_sec_persist(m);
-	return AT_RC_OK;
+	rc = cmd_sec_begin(m, SEC_FILES, &t);
+	if (rc == 0) {
+		file_clear(f);
+		rc = cmd_sec_end(m, &t, 0);
+	}
+	return rc < 0 ? cmd_fail(req, rc) : AT_RC_OK;
 }
 
 static const struct at_param udwnfile_params[] = {

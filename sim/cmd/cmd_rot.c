@@ -277,7 +277,7 @@ static void seal_done(void *data)
 		log_warn("sealed, but the device certificate could not be made");
 	log_info("device %s sealed (profile %s, serial %s)", m->device->uid_hex, st->seal_uid,
 		 st->seal_serial);
-	cmd_sec_persist(m);
+	cmd_sec_save(m, SEC_SEAL);
 }
 
 static int seal_start(struct modem *m, const struct at_req *req)
@@ -322,7 +322,7 @@ int cmd_sec_console_unseal(struct modem *m, struct buf *out)
 	log_info("seal reset by the console (factory state: 1,0,1)");
 	buf_appendf(out, "seal reset: +USECDEVINFO now answers %d,0,%d\n", st->bootstrapped,
 		    st->bootstrapped);
-	return cmd_sec_persist(m);
+	return cmd_sec_save(m, SEC_SEAL);
 }
 
 int cmd_rot_ctl_seal(struct modem *m, const char *action)

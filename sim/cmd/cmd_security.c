@@ -43,65 +43,132 @@ static int format_settings(const struct modem *m, struct buf *out)
 			   m->set.mnoprof);
 }
 
-static int put_section(struct nvm *n, const char *name, int (*fn)(const void *, struct buf *),
-		       const void *obj)
+static int fmt_profiles(const struct modem *m, struct buf *b)
+{
+	return secprof_format(m->profiles, b);
+}
+static int fmt_creds(const struct modem *m, struct buf *b)
+{
+	return credstore_format(m->creds, b);
+}
+static int fmt_files(const struct modem *m, struct buf *b)
+{
+	return cmd_files_format(m->sec, b);
+}
+static int fmt_seal(const struct modem *m, struct buf *b)
+{
+	return cmd_rot_format(m->sec, b);
+}
+static int parse_profiles(struct modem *m, const uint8_t *d, size_t n)
+{
+	return secprof_parse(m->profiles, d, n);
+}
+static int parse_creds(struct modem *m, const uint8_t *d, size_t n)
+{
+	return credstore_parse(m->creds, d, n);
+}
+static int parse_files(struct modem *m, const uint8_t *d, size_t n)
+{
+	return cmd_files_parse(m->sec, d, n);
+}
+static int settings_parse(struct modem *m, const uint8_t *data, size_t len);
+
+/* One NVM section per part: its name, its image and (NULL: loaded elsewhere) its loader. */
+static const struct sec_part {
+	const char *name;
+	int (*format)(const struct modem *m, struct buf *out);
+	int (*parse)(struct modem *m, const uint8_t *data, size_t len);
+} parts[SEC_PART_COUNT] = {
+	[SEC_PART_PROFILES] = { "profiles", fmt_profiles, parse_profiles },
+	[SEC_PART_CREDS] = { "credentials", fmt_creds, parse_creds },
+	[SEC_PART_FILES] = { "files", fmt_files, parse_files },
+	[SEC_PART_SEAL] = { "seal", fmt_seal, NULL },
+	[SEC_PART_SETTINGS] = { "settings", format_settings, settings_parse },
+};
+
+static int put_section(struct modem *m, const struct sec_part *p)
 {
 	struct buf b;
 	int rc;
 
 	buf_init_secret(&b, IMAGE_MAX);
-	rc = fn(obj, &b);
+	rc = p->format(m, &b);
 	if (rc == 0)
-		rc = nvm_set(n, name, b.data, b.len);
+		rc = nvm_set(m->sec->nvm, p->name, b.data, b.len);
 	buf_finish(&b);
 	return rc;
 }
 
-static int fmt_profiles(const void *o, struct buf *b)
+int cmd_sec_save(struct modem *m, unsigned mask)
 {
-	return secprof_format(o, b);
-}
-static int fmt_creds(const void *o, struct buf *b)
-{
-	return credstore_format(o, b);
-}
-static int fmt_files(const void *o, struct buf *b)
-{
-	return cmd_files_format(o, b);
-}
-static int fmt_seal(const void *o, struct buf *b)
-{
-	return cmd_rot_format(o, b);
-}
-static int fmt_settings(const void *o, struct buf *b)
-{
-	return format_settings(o, b);
+	struct cmd_sec_state *st = m->sec;
+	int rc = st != NULL ? 0 : -EINVAL;
+
+	for (size_t i = 0; rc == 0 && i < SEC_PART_COUNT; i++)
+		if (mask & (1u << i))
+			rc = put_section(m, &parts[i]);
+	if (rc == 0)
+		rc = nvm_commit(st->nvm);
+	else if (st != NULL)
+		nvm_discard(st->nvm);
+	if (rc == 0 && (mask & SEC_SETTINGS)) {
+		st->saved_hex = persisted_hex(m);
+		st->saved_mnoprof = m->set.mnoprof;
+	} else if (rc < 0) {
+		log_error("NVM not written: %s", strerror(-rc));
+	}
+	return rc;
 }
 
 int cmd_sec_persist(struct modem *m)
 {
-	struct cmd_sec_state *st = m->sec;
-	int rc;
+	return cmd_sec_save(m, SEC_ALL);
+}
 
-	if (st == NULL)
-		return -EINVAL;
-	rc = put_section(st->nvm, "profiles", fmt_profiles, m->profiles);
-	if (rc == 0)
-		rc = put_section(st->nvm, "credentials", fmt_creds, m->creds);
-	if (rc == 0)
-		rc = put_section(st->nvm, "files", fmt_files, st);
-	if (rc == 0)
-		rc = put_section(st->nvm, "seal", fmt_seal, st);
-	if (rc == 0)
-		rc = put_section(st->nvm, "settings", fmt_settings, m);
-	if (rc == 0)
-		rc = nvm_commit(st->nvm);
-	if (rc == 0) {
-		st->saved_hex = persisted_hex(m);
-		st->saved_mnoprof = m->set.mnoprof;
-	} else {
-		log_error("NVM not written: %s", strerror(-rc));
+/*
+ * What the part holds now. The NVM section is that image already (every change is saved or
+ * undone), and copying it is much cheaper than formatting a full credential store; a part
+ * never saved is formatted.
+ */
+static int snapshot(struct modem *m, const struct sec_part *p, struct buf *out)
+{
+	const uint8_t *data;
+	size_t len;
+
+	if (nvm_get(m->sec->nvm, p->name, &data, &len) == 0)
+		return len > 0 ? buf_append(out, data, len) : 0;
+	return p->format(m, out);
+}
+
+int cmd_sec_begin(struct modem *m, unsigned mask, struct cmd_sec_txn *t)
+{
+	int rc = 0;
+
+	t->parts = mask & (SEC_PROFILES | SEC_CREDS | SEC_FILES);
+	for (size_t i = 0; i < SEC_PART_COUNT; i++) {
+		buf_init_secret(&t->img[i], IMAGE_MAX);
+		if (rc == 0 && (t->parts & (1u << i)))
+			rc = snapshot(m, &parts[i], &t->img[i]);
 	}
+	if (rc < 0) {
+		for (size_t i = 0; i < SEC_PART_COUNT; i++)
+			buf_finish(&t->img[i]);
+		t->parts = 0;
+	}
+	return rc;
+}
+
+int cmd_sec_end(struct modem *m, struct cmd_sec_txn *t, int rc)
+{
+	if (rc == 0)
+		rc = cmd_sec_save(m, t->parts);
+	for (size_t i = 0; i < SEC_PART_COUNT; i++) {
+		if (rc < 0 && (t->parts & (1u << i)) &&
+		    parts[i].parse(m, t->img[i].data, t->img[i].len) < 0)
+			log_error("cannot restore %s after a failed write", parts[i].name);
+		buf_finish(&t->img[i]);
+	}
+	t->parts = 0;
 	return rc;
 }
 
@@ -111,7 +178,7 @@ void cmd_sec_settings_changed(struct modem *m)
 
 	if (st != NULL && st->nvm != NULL &&
 	    (st->saved_hex != persisted_hex(m) || st->saved_mnoprof != m->set.mnoprof))
-		cmd_sec_persist(m);
+		cmd_sec_save(m, SEC_SETTINGS);
 }
 
 static int settings_parse(struct modem *m, const uint8_t *data, size_t len)
@@ -148,19 +215,6 @@ static int load_section(struct modem *m, const char *name,
 			"%s/%s: section \"%s\" is corrupt (%s); refusing to start, file left as is",
 			nvm_dir(m->sec->nvm), NVM_FILE, name, strerror(-rc));
 	return rc;
-}
-
-static int parse_profiles(struct modem *m, const uint8_t *d, size_t n)
-{
-	return secprof_parse(m->profiles, d, n);
-}
-static int parse_creds(struct modem *m, const uint8_t *d, size_t n)
-{
-	return credstore_parse(m->creds, d, n);
-}
-static int parse_files(struct modem *m, const uint8_t *d, size_t n)
-{
-	return cmd_files_parse(m->sec, d, n);
 }
 
 static int open_nvm(struct modem *m)
@@ -201,14 +255,9 @@ static int sec_init(struct modem *m)
 				       m->persona->tls_min_default);
 	if (rc == 0)
 		rc = open_nvm(m);
-	if (rc == 0)
-		rc = load_section(m, "profiles", parse_profiles);
-	if (rc == 0)
-		rc = load_section(m, "credentials", parse_creds);
-	if (rc == 0)
-		rc = load_section(m, "files", parse_files);
-	if (rc == 0)
-		rc = load_section(m, "settings", settings_parse);
+	for (size_t i = 0; rc == 0 && i < SEC_PART_COUNT; i++)
+		if (parts[i].parse != NULL)
+			rc = load_section(m, parts[i].name, parts[i].parse);
 	if (rc == 0) {
 		rc = cmd_rot_setup(m, err, sizeof(err));
 		if (rc < 0)
@@ -497,6 +546,23 @@ static const struct {
 	[SECPROF_OP_DEVICE_CERT] = { set_int, read_int },
 };
 
+/* A set or a reset (no op code) of one profile, persisted before the answer. */
+static int prf_write(struct at_req *req, struct modem *m, int id)
+{
+	struct cmd_sec_txn t;
+	int op, rc = cmd_sec_begin(m, SEC_PROFILES, &t);
+
+	if (rc < 0)
+		return rc;
+	if (!at_arg_present(req, A_OP)) {
+		rc = at_arg_count(req) > 1 ? -EINVAL : secprof_reset(m->profiles, id);
+	} else {
+		op = (int)at_arg_int(req, A_OP);
+		rc = prf_ops[op].set(req, m, id, op);
+	}
+	return cmd_sec_end(m, &t, rc);
+}
+
 static enum at_rc handle_usecprf(struct at_req *req)
 {
 	struct modem *m = at_req_ctx(req);
@@ -507,25 +573,13 @@ static enum at_rc handle_usecprf(struct at_req *req)
 			  SECPROF_OP_COUNT - 1);
 		return AT_RC_OK;
 	}
-	if (!at_arg_present(req, A_OP)) {
-		if (at_arg_count(req) > 1)
-			return cmd_fail(req, -EINVAL);
-		rc = secprof_reset(m->profiles, id);
-		if (rc < 0)
-			return cmd_fail(req, rc);
-		cmd_sec_persist(m);
-		return AT_RC_OK;
-	}
-	op = (int)at_arg_int(req, A_OP);
-	if (at_arg_count(req) == 2) {
+	if (at_arg_present(req, A_OP) && at_arg_count(req) == 2) {
+		op = (int)at_arg_int(req, A_OP);
 		rc = prf_ops[op].read(req, m, id, op);
-		return rc < 0 ? cmd_fail(req, rc) : AT_RC_OK;
+	} else {
+		rc = prf_write(req, m, id);
 	}
-	rc = prf_ops[op].set(req, m, id, op);
-	if (rc < 0)
-		return cmd_fail(req, rc);
-	cmd_sec_persist(m);
-	return AT_RC_OK;
+	return rc < 0 ? cmd_fail(req, rc) : AT_RC_OK;
 }
 
 /* ---- +USECMNG ---- */
@@ -542,14 +596,17 @@ static enum at_rc finish_import(struct at_req *req, int op, const void *data, si
 	struct modem *m = at_req_ctx(req);
 	struct sec_import *imp = &m->sec->imp;
 	char md5[CREDSTORE_MD5_HEX_LEN + 1];
-	int rc = credstore_import(m->creds, imp->type, imp->name, data, len,
-				  imp->has_password ? imp->password : NULL, md5);
+	struct cmd_sec_txn t;
+	int rc = cmd_sec_begin(m, SEC_CREDS, &t);
 
+	if (rc == 0)
+		rc = cmd_sec_end(m, &t,
+				 credstore_import(m->creds, imp->type, imp->name, data, len,
+						  imp->has_password ? imp->password : NULL, md5));
 	OPENSSL_cleanse(imp->password, sizeof(imp->password));
 	if (rc < 0)
-		return cmd_fail(req, rc);
+		return cmd_fail(req, rc); /* not persisted: no MD5, the store is as before */
 	import_reply(req, op, imp, md5);
-	cmd_sec_persist(m);
 	return AT_RC_OK;
 }
 
@@ -603,14 +660,15 @@ static enum at_rc mng_import_file(struct at_req *req, struct modem *m)
 
 static enum at_rc mng_remove(struct at_req *req, struct modem *m)
 {
+	struct cmd_sec_txn t;
 	int rc = at_arg_count(req) != 3 ? -EINVAL : take_item(req, &m->sec->imp);
 
 	if (rc == 0)
-		rc = credstore_remove(m->creds, m->sec->imp.type, m->sec->imp.name);
-	if (rc < 0)
-		return cmd_fail(req, rc); /* a missing name is an error (Q24) */
-	cmd_sec_persist(m);
-	return AT_RC_OK;
+		rc = cmd_sec_begin(m, SEC_CREDS, &t);
+	if (rc == 0)
+		rc = cmd_sec_end(m, &t,
+				 credstore_remove(m->creds, m->sec->imp.type, m->sec->imp.name));
+	return rc < 0 ? cmd_fail(req, rc) : AT_RC_OK; /* a missing name is an error (Q24) */
 }
 
 /* One unprefixed line per item (ublox-at.md §2.6). */

@@ -12,11 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "fault.h"
-
 #include "rot/rot.h"
 
-struct buf;
 struct loop_source;
 struct modem;
 struct nvm;
@@ -85,7 +84,39 @@ struct cmd_sec_state {
 
 /* ---- cmd_security.c ---- */
 
-/* Writes every NVM section (profiles, credentials, files, seal, settings) and commits. */
+/* The parts of the security state kept in the NVM, one section each. */
+enum cmd_sec_part {
+	SEC_PART_PROFILES,
+	SEC_PART_CREDS,
+	SEC_PART_FILES,
+	SEC_PART_SEAL,
+	SEC_PART_SETTINGS,
+	SEC_PART_COUNT
+};
+#define SEC_PROFILES (1u << SEC_PART_PROFILES)
+#define SEC_CREDS    (1u << SEC_PART_CREDS)
+#define SEC_FILES    (1u << SEC_PART_FILES)
+#define SEC_SEAL     (1u << SEC_PART_SEAL)
+#define SEC_SETTINGS (1u << SEC_PART_SETTINGS)
+#define SEC_ALL      ((1u << SEC_PART_COUNT) - 1)
+
+/*
+ * "OK means persisted": a change of profiles, credentials or files is made between
+ * cmd_sec_begin(), which keeps their current image, and cmd_sec_end(rc of the change), which
+ * writes the changed sections in one commit; if the change or the write fails, the kept images
+ * are put back, so memory and disk are as before, and the error is returned for the +CME answer.
+ * parts: SEC_PROFILES | SEC_CREDS | SEC_FILES. end() always releases t.
+ */
+struct cmd_sec_txn {
+	unsigned parts;
+	struct buf img[SEC_PART_COUNT]; /* secret */
+};
+int cmd_sec_begin(struct modem *m, unsigned parts, struct cmd_sec_txn *t);
+int cmd_sec_end(struct modem *m, struct cmd_sec_txn *t, int rc);
+
+/* Writes the sections of parts whose bytes changed, in one commit. Returns 0 or -errno. */
+int cmd_sec_save(struct modem *m, unsigned parts);
+/* cmd_sec_save(m, SEC_ALL): every part formatted (the credential store too); prefer a mask. */
 int cmd_sec_persist(struct modem *m);
 /*
  * Settings of other groups kept in the NVM (+UMNOPROF, +UDCONF=1 hex mode): their handlers

@@ -46,6 +46,8 @@ static enum at_rc handle_usocr(struct at_req *req)
 
 	if (id < 0)
 		return cmd_fail(req, id);
+	if (id < CMD_SOCK_MAX)
+		m->sock_state->early_warned[id] = false;
 	cmd_reply(req, "+USOCR", "%d", id);
 	return AT_RC_OK;
 }

@@ -47,6 +47,7 @@ struct cmd_sock_state {
 	int keylog_fd;                        /* --keylog, -1 without */
 	struct at_req *connect[CMD_SOCK_MAX]; /* synchronous +USOCO waiting for its handshake */
 	struct cmd_sock_pending_data data[CMD_SOCK_CHAN];
+	bool early_warned[CMD_SOCK_MAX]; /* quirk Q17 logged for this socket (once per +USOCR) */
 };
 
 /* Payload limit of one +USOWR/+USOST/+USORD/+USORF for the current +UDCONF=1 mode. */

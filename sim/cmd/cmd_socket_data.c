@@ -94,22 +94,28 @@ static struct cmd_sock_pending_data *data_slot(struct cmd_sock_state *st, const 
 
 /*
  * Quirk Q17: a real module may drop data that follows its '@' too closely. By default the
- * simulator takes it but says so; with the fault Q17 (strict) such data is dropped: nothing is
- * sent and the command answers ERROR. Measured when the last byte arrived. Returns true to drop.
+ * simulator takes it but says so, once per socket (a bulk sender would otherwise log a line per
+ * write); with the fault Q17 (strict) such data is dropped, every time with a warning: nothing
+ * is sent and the command answers ERROR. Measured when the last byte arrived. Returns true to
+ * drop.
  */
-static bool early_data(const struct modem *m, const struct cmd_sock_pending_data *d,
-		       const char *cmd)
+static bool early_data(struct modem *m, const struct cmd_sock_pending_data *d, const char *cmd)
 {
 	uint64_t waited = loop_now_ms(m->loop) - d->prompt_ms;
 	bool strict = faults_is_on(m->faults, FAULT_Q17);
 	long guard = strict ? faults_get(m->faults, FAULT_Q17, "ms") : CMD_SOCK_PROMPT_GUARD_MS;
+	bool *warned =
+		d->id >= 0 && d->id < CMD_SOCK_MAX ? &m->sock_state->early_warned[d->id] : NULL;
 
-	if (waited >= (uint64_t)guard)
+	if (waited >= (uint64_t)guard || (!strict && (warned == NULL || *warned)))
 		return false;
+	if (!strict)
+		*warned = true;
 	log_warn("%s: socket %d data came %llu ms after '@' (< %ld ms): %s; wait %ld ms after "
-		 "the prompt (quirk Q17)",
+		 "the prompt (quirk Q17%s)",
 		 cmd, d->id, (unsigned long long)waited, guard,
-		 strict ? "dropped (strict)" : "a real module may lose it", guard);
+		 strict ? "dropped (strict)" : "a real module may lose it", guard,
+		 strict ? "" : "; said once per socket");
 	return strict;
 }
 

@@ -28,6 +28,10 @@ int cmd_cme_from_errno(int err)
 		{ -ENOENT, AT_CME_NOT_FOUND },
 		{ -ENOSPC, AT_CME_MEMORY_FULL },
 		{ -ENOMEM, AT_CME_MEMORY_FULL },
+		/* the NVM could not be written (nvm_commit): the change was undone */
+		{ -EFBIG, AT_CME_MEMORY_FULL },
+		{ -EDQUOT, AT_CME_MEMORY_FULL },
+		{ -EROFS, AT_CME_MEMORY_FAILURE },
 		{ -EMFILE, AT_CME_OPERATION_NOT_ALLOWED },
 		{ -E2BIG, AT_CME_TEXT_TOO_LONG },
 		{ -ENAMETOOLONG, AT_CME_TEXT_TOO_LONG },

@@ -6,8 +6,12 @@ Q12 (worst-case URC placement), Q21 (boot noise and stale URCs).
 
 Usage: fault_transport.py UKMS_SIM   (TAP on stdout)
 """
+import os
+import shutil
+import tempfile
 import time
 
+import backpressure
 import chat
 from sock_lib import Modem, TcpPeer, run
 
@@ -35,6 +39,28 @@ def t_chunked(exe, tap, opts):
               % (len(sizes), took), repr(sizes))
     md.sim.rx = b''
     md.close()
+
+
+def t_chunked_backpressure(exe, tap, opts):
+    """A host pipelining faster than chunked output drains: nothing is dropped."""
+    tmp = tempfile.mkdtemp(prefix='ukms-chunked-')
+    n = 20000
+    try:
+        log = os.path.join(tmp, 'sim.log')
+        sim = chat.Sim(exe, ['--ephemeral', '--log-file', log, '--fault',
+                             'chunked:bytes=256,delay_ms=1'])
+        sim.send(b'ATE0\r')
+        sim.expect_line('OK', DEADLINE_MS)
+        written, rx, _ = backpressure.burst(sim, 'AT+CGMI', n)
+        want = b'\r\nu-blox\r\n\r\nOK\r\n' * n
+        rx = backpressure.read_until(sim, rx, lambda b: len(b) >= len(want))
+        tap.point(written and bytes(rx) == want,
+                  'chunked: %d pipelined answers (%d KiB) arrive whole, in order' %
+                  (n, len(want) // 1024), 'got %d of %d bytes' % (len(rx), len(want)))
+        tap.point(sim.close() == 0, 'ukms-sim exits 0')
+        tap.point(not backpressure.log_has_drop(log), 'chunked: no "dropping" in the log')
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def t_latency(exe, tap, opts):
@@ -140,4 +166,4 @@ def t_q12(exe, tap, opts):
 
 if __name__ == '__main__':
     import sys
-    sys.exit(run([t_chunked, t_latency, t_urc_drop, t_hang_and_reboot, t_q21, t_q12], sys.argv))
+    sys.exit(run([t_chunked, t_chunked_backpressure, t_latency, t_urc_drop, t_hang_and_reboot, t_q21, t_q12], sys.argv))

@@ -114,11 +114,15 @@ def t_prompt_and_urc(exe, tap, opts):
     md.exact('\r\n@\r\n+USOWR: 0,5\r\n\r\nOK\r\n', 'Q17: data right after @ is still accepted')
     md.line(r'\+UUSORD: 0,5', 'echo announced')
     md.cmd('AT+USORD=0,5', '\r\n+USORD: 0,5,"early"\r\n\r\nOK\r\n', 'Q17: and sent unchanged')
+    md.send(b'AT+USOWR=0,5\ragain')  # early again on the same socket: no second warning
+    md.exact('\r\n@\r\n+USOWR: 0,5\r\n\r\nOK\r\n', 'Q17: a second early write is accepted')
+    md.line(r'\+UUSORD: 0,5', 'echo announced')
+    md.cmd('AT+USORD=0,5', '\r\n+USORD: 0,5,"again"\r\n\r\nOK\r\n')
     md.ok('AT+USOCL=0')
     rc, log = md.close()
     warns = [ln for ln in log.splitlines() if 'quirk Q17' in ln]
     tap.point(len(warns) == 1 and 'socket 0' in warns[0] and 'warn' in warns[0],
-              'Q17: one warning, for the early write only', '\n'.join(warns) or log[-1500:])
+              'Q17: one warning for the socket, not one per early write', '\n'.join(warns) or log[-1500:])
     peer.stop()
 
 
