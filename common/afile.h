@@ -44,7 +44,8 @@ int afile_append(const char *path, off_t at, const void *data, size_t len);
 
 /*
  * Reads a whole regular file into out (appended; out's cap bounds the size: -EFBIG beyond it).
- * Returns 0 or -errno (-ENOENT if missing).
+ * Returns 0 or -errno (-ENOENT if missing, -EINVAL for a FIFO, device or directory: opened
+ * non-blocking and refused without reading, so a FIFO never blocks the caller).
  */
 int afile_read(const char *path, struct buf *out);
 

@@ -13,6 +13,7 @@
 #include <openssl/crypto.h>
 
 #include "api_priv.h"
+#include "limit.h"
 
 #define LOG_MODULE "api"
 #include "log.h"
@@ -22,8 +23,10 @@ struct api {
 	char *path_copy;
 	pthread_mutex_t cur_lock; /* guards cur (the pointer and the reference it holds) */
 	struct snapshot *cur;
+	unsigned long swaps; /* guarded by cur_lock: how many snapshots were published */
 	pthread_mutex_t mutation_lock;
 	struct api_faults *faults; /* h_faults.c */
+	struct limiter *limiter;   /* failed GetPSK lookups per account */
 };
 
 static int64_t realtime(void *data)
@@ -47,6 +50,19 @@ struct api_faults *api_get_faults(struct api *a)
 const struct api_config *api_get_config(const struct api *a)
 {
 	return &a->cfg;
+}
+
+struct limiter *api_get_limiter(struct api *a)
+{
+	return a->limiter;
+}
+
+uint64_t api_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 struct snapshot *api_snapshot_create(struct platform *p, bool builtin)
@@ -95,6 +111,7 @@ void api_snapshot_swap(struct api *a, struct snapshot *s)
 	pthread_mutex_lock(&a->cur_lock);
 	old = a->cur;
 	a->cur = s;
+	a->swaps++;
 	pthread_mutex_unlock(&a->cur_lock);
 	api_snapshot_release(old);
 }
@@ -139,6 +156,13 @@ struct api *api_create(const struct api_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "token lifetimes must be > 0");
 		goto fail;
 	}
+	a->cfg.fail_burst = a->cfg.fail_burst ? a->cfg.fail_burst : 100;
+	a->cfg.fail_per_minute = a->cfg.fail_per_minute ? a->cfg.fail_per_minute : 60;
+	a->limiter = limiter_create(a->cfg.fail_burst, a->cfg.fail_per_minute);
+	if (a->limiter == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	a->path_copy = cfg->platform_path ? strdup(cfg->platform_path) : NULL;
 	a->cfg.platform_path = a->path_copy;
 	a->cur = load_snapshot(a->path_copy, err, errlen);
@@ -161,28 +185,54 @@ void api_destroy(struct api *a)
 		return;
 	api_snapshot_release(a->cur);
 	api_faults_destroy(a->faults);
+	limiter_destroy(a->limiter);
 	pthread_mutex_destroy(&a->cur_lock);
 	pthread_mutex_destroy(&a->mutation_lock);
 	free(a->path_copy);
 	free(a);
 }
 
+static unsigned long swap_count(struct api *a)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&a->cur_lock);
+	n = a->swaps;
+	pthread_mutex_unlock(&a->cur_lock);
+	return n;
+}
+
+/*
+ * The file is read and parsed with no lock held (a slow or odd file never stalls the admin
+ * listener); the mutation lock is taken only to swap. If an admin write published a snapshot
+ * meanwhile, the file now holds that write and is read again (a few tries at most).
+ */
 int api_reload(struct api *a, char *err, size_t errlen)
 {
-	struct snapshot *s;
-	int rc = 0;
+	struct snapshot *s = NULL;
+	unsigned long seen;
+	int rc = -EAGAIN;
 
 	if (a->cfg.platform_path == NULL) {
 		snprintf(err, errlen, "running on the built-in platform: nothing to reload");
 		return -EPERM;
 	}
-	api_mutation_lock(a);
-	s = load_snapshot(a->cfg.platform_path, err, errlen);
-	if (s == NULL)
-		rc = -EINVAL;
-	else
-		api_snapshot_swap(a, s);
-	api_mutation_unlock(a);
+	for (int tries = 0; tries < 3 && rc == -EAGAIN; tries++) {
+		seen = swap_count(a);
+		s = load_snapshot(a->cfg.platform_path, err, errlen);
+		if (s == NULL)
+			return -EINVAL;
+		api_mutation_lock(a);
+		if (swap_count(a) == seen) {
+			api_snapshot_swap(a, s);
+			s = NULL;
+			rc = 0;
+		}
+		api_mutation_unlock(a);
+		api_snapshot_release(s);
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "the platform kept changing during the reload; try again");
 	return rc;
 }
 

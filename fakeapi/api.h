@@ -29,6 +29,9 @@ struct api_config {
 	uint32_t refresh_ttl;      /* RefreshToken lifetime, seconds (> 0) */
 	api_clock_fn *clock;       /* NULL: CLOCK_REALTIME */
 	void *clock_data;
+	/* Failed GetPSK lookups per account: burst, then per minute (0: 100 and 60); 429 beyond. */
+	uint32_t fail_burst;
+	uint32_t fail_per_minute;
 };
 
 /* Which route table a listener serves. */
@@ -55,6 +58,7 @@ struct api_response {
 	char allow[48];        /* value of the Allow header (405), or "" */
 	bool www_authenticate; /* add "WWW-Authenticate: Bearer" (401) */
 	bool secret;           /* body carries key material: wiped by api_response_finish */
+	unsigned retry_after;  /* seconds for a Retry-After header (429), or 0 */
 };
 
 struct api;
@@ -69,8 +73,10 @@ void api_destroy(struct api *a);
 
 /*
  * Re-reads the platform file and swaps it in; on any error the old platform stays and err says
- * why. Requests in flight finish on the snapshot they started with. Returns 0, -EINVAL (bad
- * file), -EPERM (running on the built-in platform) or -errno.
+ * why. Requests in flight finish on the snapshot they started with. The file is read with no
+ * lock held and a non-regular file (FIFO, device) is refused without blocking. Returns 0,
+ * -EINVAL (bad file), -EPERM (running on the built-in platform), -EAGAIN (admin writes kept
+ * racing the reload) or -errno.
  */
 int api_reload(struct api *a, char *err, size_t errlen);
 

@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -41,6 +42,7 @@ enum api_err {
 	API_ERR_MEDIA_TYPE,
 	API_ERR_FAULT_UNAVAILABLE, /* injected (h_faults.c) */
 	API_ERR_FAULT_THROTTLED,
+	API_ERR_TOO_MANY_FAILURES,
 	API_ERR_INTERNAL,
 };
 
@@ -53,10 +55,11 @@ struct snapshot {
 };
 
 struct reply {
-	int status;    /* success status, 200 unless the handler says otherwise */
-	cJSON *body;   /* success body, owned */
-	bool secret;   /* body carries key material */
-	char msg[200]; /* error detail; "" means the code's default message */
+	int status;           /* success status, 200 unless the handler says otherwise */
+	cJSON *body;          /* success body, owned */
+	bool secret;          /* body carries key material */
+	char msg[200];        /* error detail; "" means the code's default message */
+	unsigned retry_after; /* 429: seconds for the Retry-After header */
 };
 
 struct ctx {
@@ -121,6 +124,9 @@ int reply_ok(struct ctx *c, int status, cJSON *body);
 /* Issues an AuthToken + RefreshToken pair for account into the reply. */
 int api_issue_tokens(struct ctx *c, const struct platform_account *acct);
 const struct api_config *api_get_config(const struct api *a);
+/* The per-account failure limiter (limit.h), owned by the api. */
+struct limiter *api_get_limiter(struct api *a);
+uint64_t api_monotonic_ms(void);
 
 /*
  * Snapshots. acquire/release are cheap and thread-safe. create takes ownership of p (even on
@@ -139,6 +145,15 @@ int json_get_string(const cJSON *obj, const char *name, const char **out);
 int json_get_bool(const cJSON *obj, const char *name, bool *out);
 /* Copies a string field into out (cap bytes incl. NUL); -ENOSPC if too long. */
 int json_copy_string(const cJSON *obj, const char *name, char *out, size_t cap);
+/*
+ * The one strict parser for request bodies: a JSON object, only whitespace after it, no control
+ * byte or \u0000 inside any string (cJSON would silently cut the string there), no object with
+ * two members of the same name. Returns 0 with *out (caller deletes), or -EINVAL with the
+ * reason in why (cap bytes).
+ */
+int json_parse_strict(const char *text, size_t len, cJSON **out, char *why, size_t cap);
+/* -EINVAL with *unknown set if obj has a member not in names[0..n), else 0. */
+int json_check_members(const cJSON *obj, const char *const *names, size_t n, const char **unknown);
 /* Sets valuestring bytes of every string in the tree to zero (before cJSON_Delete). */
 void json_wipe(cJSON *node);
 

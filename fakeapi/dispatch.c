@@ -55,6 +55,8 @@ static const struct err_def err_table[] = {
 	{ API_ERR_FAULT_UNAVAILABLE, 503, "service_unavailable",
 	  "the service is unavailable (injected fault)" },
 	{ API_ERR_FAULT_THROTTLED, 429, "too_many_requests", "too many requests (injected fault)" },
+	{ API_ERR_TOO_MANY_FAILURES, 429, "too_many_failures",
+	  "too many failed GetPSK lookups for this account; retry after Retry-After seconds" },
 	{ API_ERR_INTERNAL, 500, "internal_error", "internal error" },
 };
 
@@ -79,8 +81,9 @@ static void set_body(struct api_response *resp, char *text)
 	resp->body_len = text ? strlen(text) : 0;
 }
 
-static void respond_error(struct api_response *resp, int rc, const char *detail)
+static void respond_error(struct api_response *resp, int rc, const struct reply *r)
 {
+	const char *detail = r->msg;
 	const struct err_def *d = err_lookup(rc);
 	cJSON *o = cJSON_CreateObject();
 	cJSON *e = cJSON_AddObjectToObject(o, "error");
@@ -89,6 +92,7 @@ static void respond_error(struct api_response *resp, int rc, const char *detail)
 		log_warn("internal error: %s", strerror(-rc));
 	resp->status = d->status;
 	resp->www_authenticate = d->status == 401;
+	resp->retry_after = d->status == 429 ? r->retry_after : 0;
 	cJSON_AddStringToObject(e, "code", d->code);
 	cJSON_AddStringToObject(e, "message", detail && *detail ? detail : d->message);
 	set_body(resp, e ? cJSON_PrintUnformatted(o) : NULL);
@@ -209,17 +213,11 @@ static int check_token(struct ctx *c)
 
 static int parse_body(struct ctx *c)
 {
-	const struct api_request *r = c->req;
-	const char *text = (const char *)r->body, *end = NULL;
+	char why[120];
 
-	c->json = cJSON_ParseWithLengthOpts(text, r->body_len, &end, false);
-	if (!cJSON_IsObject(c->json))
-		return reply_fail(c, API_ERR_BAD_JSON, NULL);
-	/* Only whitespace may follow the object. */
-	for (; end < text + r->body_len; end++)
-		if (*end != ' ' && *end != '\t' && *end != '\r' && *end != '\n')
-			return reply_fail(c, API_ERR_BAD_JSON,
-					  "unexpected data after the JSON object");
+	if (json_parse_strict((const char *)c->req->body, c->req->body_len, &c->json, why,
+			      sizeof(why)) < 0)
+		return reply_fail(c, API_ERR_BAD_JSON, "%s", why);
 	return 0;
 }
 
@@ -269,7 +267,7 @@ void api_handle(struct api *a, enum api_surface surface, const struct api_reques
 	if (rc == 0)
 		respond_ok(resp, &r);
 	else
-		respond_error(resp, rc, r.msg);
+		respond_error(resp, rc, &r);
 	if (c.json != NULL) {
 		json_wipe(c.json); /* request bodies carry API secrets */
 		cJSON_Delete(c.json);

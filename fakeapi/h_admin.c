@@ -143,10 +143,28 @@ static const struct {
 	{ "bootstrapped", offsetof(struct platform_device, bootstrapped) },
 };
 
+/* Admin writes refuse members they do not know (a typo must not be silently ignored). */
+static int only_members(struct ctx *c, const char *const *names, size_t n)
+{
+	const char *bad = NULL;
+
+	if (json_check_members(c->json, names, n, &bad) < 0)
+		return reply_fail(c, API_ERR_BAD_FIELD, "unknown member \"%.64s\"", bad);
+	return 0;
+}
+
+static const char *const device_members[] = {
+	"rot_uid",          "imei",   "imsi",         "iccid", "model", "account",
+	"psk_provisioning", "sealed", "bootstrapped",
+};
+
 static int device_from_json(struct ctx *c, struct platform_device *d)
 {
 	const char *uid = NULL;
-	int rc;
+	int rc = only_members(c, device_members, ARRAY_LEN(device_members));
+
+	if (rc < 0)
+		return rc;
 
 	*d = (struct platform_device){ .psk_provisioning = true,
 				       .sealed = true,
@@ -211,12 +229,15 @@ static int do_provisioning(struct ctx *c, struct platform *p, void *arg)
 
 int h_admin_provisioning(struct ctx *c)
 {
+	static const char *const members[] = { "enabled" };
 	struct prov_arg a;
 
 	if (strlen(c->param) != 2 * ROT_UID_LEN ||
 	    hex_decode(c->param, strlen(c->param), a.uid, sizeof(a.uid)) != ROT_UID_LEN)
 		return reply_fail(c, API_ERR_NO_DEVICE,
 				  "the path needs a rot_uid of 16 hex characters");
+	if (only_members(c, members, ARRAY_LEN(members)) < 0)
+		return -API_ERR_BAD_FIELD;
 	if (json_get_bool(c->json, "enabled", &a.on) < 0)
 		return reply_fail(c, API_ERR_BAD_FIELD, "enabled: required, true or false");
 	return mutate(c, do_provisioning, &a);
@@ -248,7 +269,7 @@ int h_admin_add_account(struct ctx *c)
 	struct platform_account a = { .name = "" };
 	char *dst[] = { a.name, a.api_key, a.api_secret };
 	const size_t caps[] = { sizeof(a.name), sizeof(a.api_key), sizeof(a.api_secret) };
-	int rc = 0;
+	int rc = only_members(c, names, ARRAY_LEN(names));
 
 	for (size_t i = 0; i < ARRAY_LEN(names) && rc == 0; i++)
 		if (json_copy_string(c->json, names[i], dst[i], caps[i]) < 0)

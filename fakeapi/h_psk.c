@@ -13,6 +13,7 @@
 #include <openssl/crypto.h>
 
 #include "b64.h"
+#include "limit.h"
 #include "rot/rot.h"
 
 #define LOG_MODULE "psk"
@@ -79,10 +80,16 @@ int h_getpsk(struct ctx *c)
 		rc = key_length(c, &len);
 	if (rc < 0)
 		return rc;
+	if (limiter_check(api_get_limiter(c->api), c->account->name, api_monotonic_ms(),
+			  &c->reply->retry_after) < 0)
+		return reply_fail(c, API_ERR_TOO_MANY_FAILURES, NULL);
+	/* The same work on every path: platform_derive_psk derives even for an unknown identity,
+	 * and the account is compared whatever came out. */
 	rc = platform_derive_psk(c->snap->platform, &id, len, &d, &psk);
-	if (rc == -ENOENT || (rc == 0 && strcmp(d->account, c->account->name) != 0))
+	if (rc == -ENOENT || (rc == 0 && strcmp(d->account, c->account->name) != 0)) {
+		limiter_fail(api_get_limiter(c->api), c->account->name, api_monotonic_ms());
 		rc = reply_fail(c, API_ERR_KEY_NOT_FOUND, NULL);
-	else if (rc == 0 && !d->psk_provisioning)
+	} else if (rc == 0 && !d->psk_provisioning)
 		rc = reply_fail(c, API_ERR_PROVISIONING_OFF, NULL);
 	else if (rc == 0)
 		rc = psk_body(c, &psk, d);

@@ -40,6 +40,12 @@ struct options {
 	uint32_t token_ttl;
 	uint32_t refresh_ttl;
 	unsigned threads;
+	uint32_t max_connections;
+	uint32_t max_per_client;
+	uint32_t idle_timeout;
+	uint32_t request_timeout;
+	uint32_t fail_burst;
+	uint32_t fail_rate;
 	bool help;
 	bool version;
 };
@@ -107,6 +113,19 @@ static int opt_threads(struct options *o, const char *a)
 	return rc;
 }
 
+/* The denial-of-service limits (docs/security.md): numbers stored as given. */
+#define OPT_U32(name, field, max)                                                                  \
+	static int name(struct options *o, const char *a)                                          \
+	{                                                                                          \
+		return parse_u32(a, max, &o->field);                                               \
+	}
+OPT_U32(opt_max_connections, max_connections, 100000)
+OPT_U32(opt_max_per_client, max_per_client, 100000)
+OPT_U32(opt_idle_timeout, idle_timeout, 3600)
+OPT_U32(opt_request_timeout, request_timeout, 3600)
+OPT_U32(opt_fail_burst, fail_burst, 1000000)
+OPT_U32(opt_fail_rate, fail_rate, 1000000)
+
 static int opt_log_level(struct options *o, const char *a)
 {
 	enum log_level l;
@@ -146,6 +165,18 @@ static const struct opt_def {
 	{ "token-ttl", "SECONDS", opt_ttl, "AuthToken lifetime (default 3600)" },
 	{ "refresh-ttl", "SECONDS", opt_refresh_ttl, "RefreshToken lifetime (default 86400)" },
 	{ "threads", "N", opt_threads, "HTTP worker threads (default: online CPUs, at most 8)" },
+	{ "max-connections", "N", opt_max_connections,
+	  "open connections per listener (default 1000)" },
+	{ "max-per-client", "N", opt_max_per_client,
+	  "open connections per client IP address (default 256)" },
+	{ "idle-timeout", "SECONDS", opt_idle_timeout,
+	  "close a connection silent this long (default 10)" },
+	{ "request-timeout", "SECONDS", opt_request_timeout,
+	  "a whole request must arrive within this (default 10)" },
+	{ "getpsk-fail-burst", "N", opt_fail_burst,
+	  "failed GetPSK lookups an account may make at once (default 100)" },
+	{ "getpsk-fail-rate", "N", opt_fail_rate,
+	  "then this many per minute; beyond: 429 (default 60)" },
 	{ "log-level", "LEVEL", opt_log_level, "error, warn, info (default), debug or trace" },
 	{ "help", NULL, opt_help, "show this help" },
 	{ "version", NULL, opt_version, "show the version" },
@@ -226,6 +257,10 @@ static int start_listener(struct app *a, bool admin)
 		.tls_cert = admin || !a->opt.tls_cert ? NULL : buf_cstr(&a->cert),
 		.tls_key = admin || !a->opt.tls_key ? NULL : buf_cstr(&a->key),
 		.threads = admin ? 1 : a->opt.threads,
+		.max_connections = a->opt.max_connections,
+		.max_per_client = a->opt.max_per_client,
+		.idle_timeout_s = a->opt.idle_timeout,
+		.request_timeout_s = a->opt.request_timeout,
 		.surface = admin ? API_SURFACE_ADMIN : API_SURFACE_PUBLIC,
 	};
 	const char *shown = sc.host[0] ? sc.host : "127.0.0.1";
@@ -251,6 +286,8 @@ static int setup(struct app *a)
 		.platform_path = a->opt.platform,
 		.token_ttl = a->opt.token_ttl,
 		.refresh_ttl = a->opt.refresh_ttl,
+		.fail_burst = a->opt.fail_burst,
+		.fail_per_minute = a->opt.fail_rate,
 	};
 	char err[256];
 	int rc;
@@ -306,7 +343,13 @@ int main(int argc, char **argv)
 	struct app a = { .opt = { .host = "127.0.0.1",
 				  .port = 8080,
 				  .token_ttl = 3600,
-				  .refresh_ttl = 86400 } };
+				  .refresh_ttl = 86400,
+				  .max_connections = 1000,
+				  .max_per_client = 256,
+				  .idle_timeout = 10,
+				  .request_timeout = 10,
+				  .fail_burst = 100,
+				  .fail_rate = 60 } };
 	sigset_t set;
 	int rc = 1;
 

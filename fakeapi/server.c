@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,12 +22,32 @@
 #define LOG_MODULE "http"
 #include "log.h"
 
+/*
+ * One open connection, for the request deadline. MHD's own timeout is an idle timeout (every
+ * byte resets it), so a client sending a byte a second would hold its connection forever; the
+ * reaper thread shuts down (shutdown(2), MHD then closes) any connection whose current request
+ * has taken longer than request_timeout. The fd stays MHD's: the entry is removed in MHD's
+ * "closed" notification, which comes before MHD closes the socket, under the same lock.
+ */
+struct conn_track {
+	int fd;
+	struct timespec start; /* accepted, or the previous response completed */
+	struct conn_track *prev, *next;
+};
+
 struct server {
 	struct MHD_Daemon *daemon;
 	struct api *api;
 	enum api_surface surface;
 	uint16_t port;
 	struct sockaddr_storage addr;
+	unsigned request_timeout_s;
+	pthread_mutex_t lock; /* guards conns and stopping */
+	pthread_cond_t wake;
+	struct conn_track *conns;
+	bool stopping;
+	bool reaper_started;
+	pthread_t reaper;
 };
 
 /* Per-request state, from the first access-handler call to MHD's completion callback. */
@@ -74,6 +95,12 @@ static struct MHD_Response *make_response(struct api_response *resp)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp->allow);
 	if (resp->www_authenticate)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	if (resp->retry_after > 0) {
+		char secs[16];
+
+		snprintf(secs, sizeof(secs), "%u", resp->retry_after);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+	}
 	return r;
 }
 
@@ -133,6 +160,96 @@ static enum MHD_Result respond(struct server *s, struct MHD_Connection *conn, co
 	return ret;
 }
 
+static void handle_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			      enum MHD_ConnectionNotificationCode code)
+{
+	struct server *s = cls;
+	struct conn_track *t = *socket_context;
+	const union MHD_ConnectionInfo *info;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		t = calloc(1, sizeof(*t));
+		if (t == NULL || info == NULL) {
+			free(t);
+			return; /* untracked: MHD's idle timeout still applies */
+		}
+		t->fd = info->connect_fd;
+		clock_gettime(CLOCK_MONOTONIC, &t->start);
+		pthread_mutex_lock(&s->lock);
+		t->next = s->conns;
+		if (s->conns != NULL)
+			s->conns->prev = t;
+		s->conns = t;
+		pthread_mutex_unlock(&s->lock);
+		*socket_context = t;
+		return;
+	}
+	if (t == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	if (t->prev != NULL)
+		t->prev->next = t->next;
+	else
+		s->conns = t->next;
+	if (t->next != NULL)
+		t->next->prev = t->prev;
+	pthread_mutex_unlock(&s->lock);
+	free(t);
+	*socket_context = NULL;
+}
+
+/* A response went out: the connection's next request gets a fresh deadline. */
+static void restart_deadline(struct server *s, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn_track *t = info ? info->socket_context : NULL;
+
+	if (t == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	clock_gettime(CLOCK_MONOTONIC, &t->start);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void *reaper_main(void *arg)
+{
+	struct server *s = arg;
+	struct timespec now, until;
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->stopping) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (struct conn_track *t = s->conns; t != NULL; t = t->next) {
+			if (now.tv_sec - t->start.tv_sec < (time_t)s->request_timeout_s)
+				continue;
+			log_debug("request deadline (%us) passed: closing a connection",
+				  s->request_timeout_s);
+			shutdown(t->fd, SHUT_RDWR);
+			t->start = now; /* once per deadline, until MHD closes it */
+		}
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += 250 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->wake, &s->lock, &until);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+/* %00 would cut the decoded path at the NUL ("/v1/GetPSK%00/x" -> "/v1/GetPSK"): keep such a
+ * path undecoded, so it matches no route. */
+static size_t handle_unescape(void *cls, struct MHD_Connection *conn, char *text)
+{
+	if (strstr(text, "%00") != NULL)
+		return strlen(text);
+	return MHD_http_unescape(text);
+}
+
 /* A declared Content-Length over the cap is refused before any body byte is read. */
 static bool declared_too_large(struct MHD_Connection *conn)
 {
@@ -184,6 +301,8 @@ static void handle_completed(void *cls, struct MHD_Connection *conn, void **con_
 {
 	struct req_state *st = *con_cls;
 
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		restart_deadline(cls, conn);
 	if (st == NULL)
 		return;
 	buf_finish(&st->body);
@@ -224,7 +343,7 @@ static int resolve(const char *host, uint16_t port, struct sockaddr_storage *out
 static struct MHD_Daemon *start(struct server *s, const struct server_config *cfg)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
-	struct MHD_OptionItem ops[10];
+	struct MHD_OptionItem ops[16];
 	size_t n = 0;
 
 	/* The logger goes first so that MHD reports option errors through it. */
@@ -232,8 +351,17 @@ static struct MHD_Daemon *start(struct server *s, const struct server_config *cf
 					    NULL };
 	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &s->addr };
 	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)handle_completed,
+					    s };
+	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION,
+					    (intptr_t)handle_connection, s };
+	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)handle_unescape,
 					    NULL };
-	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL };
+	ops[n++] =
+		(struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s, NULL };
+	ops[n++] =
+		(struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, NULL };
+	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_client,
+					    NULL };
 	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL };
 	if (cfg->threads > 1)
 		ops[n++] =
@@ -264,6 +392,14 @@ struct server *server_create(struct api *api, const struct server_config *cfg, c
 	}
 	s->api = api;
 	s->surface = cfg->surface;
+	s->request_timeout_s = cfg->request_timeout_s;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
+	if (cfg->max_connections == 0 || cfg->max_per_client == 0 || cfg->idle_timeout_s == 0 ||
+	    cfg->request_timeout_s == 0) {
+		snprintf(err, errlen, "connection limits and timeouts must be > 0");
+		goto fail;
+	}
 	if (cfg->tls_cert != NULL && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
 		snprintf(err, errlen, "this libmicrohttpd was built without TLS support");
 		goto fail;
@@ -281,6 +417,11 @@ struct server *server_create(struct api *api, const struct server_config *cfg, c
 	}
 	info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = info ? info->port : cfg->port;
+	if (pthread_create(&s->reaper, NULL, reaper_main, s) != 0) {
+		snprintf(err, errlen, "cannot start the request-deadline thread");
+		goto fail;
+	}
+	s->reaper_started = true;
 	return s;
 fail:
 	server_destroy(s);
@@ -291,8 +432,17 @@ void server_destroy(struct server *s)
 {
 	if (s == NULL)
 		return;
+	if (s->reaper_started) {
+		pthread_mutex_lock(&s->lock);
+		s->stopping = true;
+		pthread_cond_signal(&s->wake);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->reaper, NULL);
+	}
 	if (s->daemon != NULL)
-		MHD_stop_daemon(s->daemon);
+		MHD_stop_daemon(s->daemon); /* "closed" notifications empty the list */
+	pthread_cond_destroy(&s->wake);
+	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
 

@@ -2,7 +2,9 @@
 /*
  * libmicrohttpd glue: one daemon per listener (public or admin), request bodies accumulated
  * per connection up to API_BODY_MAX, one api_handle() call per request, and one info log line
- * per request (method, path, status, microseconds). No secret reaches a log.
+ * per request (method, path, status, microseconds). No secret reaches a log. Connections are
+ * capped in total and per client address, closed when idle, and closed when a request takes
+ * longer than the whole-request deadline however slowly its bytes trickle in.
  */
 #ifndef FAKEAPI_SERVER_H
 #define FAKEAPI_SERVER_H
@@ -19,6 +21,11 @@ struct server_config {
 	const char *tls_cert; /* PEM text; both NULL: plain HTTP */
 	const char *tls_key;
 	unsigned threads; /* MHD thread-pool size (>= 1) */
+	/* Denial-of-service limits (all > 0; docs/security.md). */
+	unsigned max_connections;   /* open connections in total */
+	unsigned max_per_client;    /* open connections per client IP address */
+	unsigned idle_timeout_s;    /* no byte for this long: closed (MHD's timeout) */
+	unsigned request_timeout_s; /* a request (headers + body) must arrive within this */
 	enum api_surface surface;
 };
 

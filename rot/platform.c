@@ -517,7 +517,9 @@ struct platform *platform_load(const char *path, char *err, size_t errlen)
 	rc = afile_read(path, &b);
 	if (rc < 0) {
 		platform_errf(err, errlen, "%s: %s", path,
-			      rc == -EFBIG ? "larger than 1 MiB" : strerror(-rc));
+			      rc == -EFBIG    ? "larger than 1 MiB"
+			      : rc == -EINVAL ? "not a regular file"
+					      : strerror(-rc));
 		goto out;
 	}
 	p = platform_parse((const char *)b.data, b.len, err, errlen);

@@ -111,12 +111,19 @@ static size_t lower_bound(const struct platform *p, const uint8_t ref[ROT_REF_LE
  * rot_identity_verify). Two devices sharing a ref whose tags both verify: refuse rather than
  * guess (docs/rot-derivation.md gives the odds).
  */
+/*
+ * Stands in for a device key when no reference matches, so an unknown reference costs the same
+ * tag check and PSK derivation as a forged tag or another account's device (issue 13: the three
+ * 404 causes must not be told apart by their timing).
+ */
+static const struct rot_key dummy_key;
+
 static int resolve_entry(const struct platform *p, const struct rot_identity *id,
 			 const struct platform_ref **out)
 {
 	const struct platform_ref *found = NULL;
 	uint8_t ref[ROT_REF_LEN];
-	unsigned matches = 0;
+	unsigned matches = 0, checked = 0;
 
 	rot_identity_ref(id, ref);
 	for (size_t i = lower_bound(p, ref); i < p->n_index; i++) {
@@ -125,6 +132,7 @@ static int resolve_entry(const struct platform *p, const struct rot_identity *id
 		if (memcmp(p->index[i].ref, ref, ROT_REF_LEN) != 0)
 			break;
 		rc = rot_identity_verify(&p->index[i].key, id);
+		checked++;
 		if (rc == -EIO)
 			return rc;
 		if (rc == 0) {
@@ -132,6 +140,8 @@ static int resolve_entry(const struct platform *p, const struct rot_identity *id
 			found = &p->index[i];
 		}
 	}
+	if (checked == 0 && rot_identity_verify(&dummy_key, id) == -EIO)
+		return -EIO;
 	if (matches != 1)
 		return -ENOENT;
 	*out = found;
@@ -158,8 +168,13 @@ int platform_derive_psk(const struct platform *p, const struct rot_identity *id,
 	if (len != 16 && len != 32)
 		return -EINVAL;
 	rc = resolve_entry(p, id, &e);
-	if (rc == 0)
-		rc = rot_psk_derive(&e->key, id, len, psk);
+	if (rc == -EIO)
+		return rc;
+	/* Derive on every path (dummy key when unknown) so a 404 costs what a 200 costs. */
+	if (rot_psk_derive(rc == 0 ? &e->key : &dummy_key, id, len, psk) < 0)
+		rc = -EIO;
+	if (rc < 0)
+		rot_psk_clear(psk);
 	if (rc == 0 && dev != NULL)
 		*dev = &p->devices[e->dev];
 	return rc;

@@ -34,6 +34,7 @@ enum opt_id {
 	OPT_CONTROL,
 	OPT_KEYLOG,
 	OPT_RECORD,
+	OPT_RRC_IDLE,
 };
 
 static const struct option long_opts[] = {
@@ -56,6 +57,7 @@ static const struct option long_opts[] = {
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "keylog", required_argument, NULL, OPT_KEYLOG },
 	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "rrc-idle-ms", required_argument, NULL, OPT_RRC_IDLE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -87,6 +89,8 @@ void config_usage(FILE *out)
 		"      --control PATH     JSON Lines control socket (docs/control.md)\n"
 		"      --keylog FILE      (D)TLS session secrets for Wireshark (NSS key log)\n"
 		"      --record FILE      write the host's session as a replayable .chat script\n"
+		"      --rrc-idle-ms N    RRC released after N ms without traffic, 1..3600000\n"
+		"                         (default 10000; +CSCON)\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          version\n\n"
 		"Models:");
@@ -121,13 +125,15 @@ static int apply_number(struct modem_config *cfg, int opt, const char *arg, char
 		{ OPT_SEAL_DELAY, "--seal-delay-ms", CONFIG_SEAL_DELAY_MAX },
 		{ OPT_UNSEALED_CME, "--unsealed-cme", CONFIG_UNSEALED_CME_MAX },
 		{ OPT_SEC_BUSY, "--sec-busy-ms", CONFIG_SEC_BUSY_MAX },
+		{ OPT_RRC_IDLE, "--rrc-idle-ms", CONFIG_RRC_IDLE_MAX },
 	};
 	uint32_t v;
 
 	for (size_t i = 0; i < ARRAY_LEN(numbers); i++) {
 		if (numbers[i].opt != opt)
 			continue;
-		if (parse_u32(arg, &v) < 0 || v > numbers[i].max) {
+		if (parse_u32(arg, &v) < 0 || v > numbers[i].max ||
+		    (opt == OPT_RRC_IDLE && v == 0)) {
 			snprintf(err, errlen, "bad %s '%s' (expected 0..%u)", numbers[i].name, arg,
 				 (unsigned)numbers[i].max);
 			return -EINVAL;
@@ -138,6 +144,8 @@ static int apply_number(struct modem_config *cfg, int opt, const char *arg, char
 			cfg->seal_delay_ms = v;
 		else if (opt == OPT_SEC_BUSY)
 			cfg->sec_busy_ms = (long)v;
+		else if (opt == OPT_RRC_IDLE)
+			cfg->rrc_idle_ms = v;
 		else
 			cfg->unsealed_cme = (int)v;
 		return 0;
@@ -252,7 +260,8 @@ void config_defaults(struct modem_config *cfg)
 				      .reg_delay_ms = CONFIG_REG_DELAY_DEFAULT,
 				      .seal_delay_ms = CONFIG_SEAL_DELAY_DEFAULT,
 				      .unsealed_cme = CONFIG_UNSEALED_CME_DEFAULT,
-				      .sec_busy_ms = CONFIG_SEC_BUSY_PERSONA };
+				      .sec_busy_ms = CONFIG_SEC_BUSY_PERSONA,
+				      .rrc_idle_ms = CONFIG_RRC_IDLE_DEFAULT };
 }
 
 int config_parse(struct modem_config *cfg, int argc, char **argv, FILE *out, char *err,

@@ -19,8 +19,10 @@
 #define CONFIG_UNSEALED_CME_DEFAULT 3 /* operation not allowed (quirks Q3) */
 #define CONFIG_UNSEALED_CME_MAX     65535
 #define CONFIG_SEC_BUSY_MAX         600000u
-#define CONFIG_SEC_BUSY_PERSONA     (-1) /* sec_busy_ms: the persona's window (quirks Q1) */
-#define CONFIG_FAULTS_MAX           32   /* --fault given at most this often */
+#define CONFIG_SEC_BUSY_PERSONA     (-1)   /* sec_busy_ms: the persona's window (quirks Q1) */
+#define CONFIG_FAULTS_MAX           32     /* --fault given at most this often */
+#define CONFIG_RRC_IDLE_DEFAULT     10000u /* RRC inactivity release (+CSCON) */
+#define CONFIG_RRC_IDLE_MAX         3600000u
 
 struct modem_config {
 	const char *model;         /* --model, NULL when not given */
@@ -43,6 +45,7 @@ struct modem_config {
 	const char *control_path; /* --control PATH: JSON Lines control socket (sim/control.h) */
 	const char *keylog_path;  /* --keylog FILE: (D)TLS secrets, NSS key log format */
 	const char *record_path;  /* --record FILE: the host's session as a .chat script */
+	uint32_t rrc_idle_ms;     /* --rrc-idle-ms: RRC released after this long without traffic */
 };
 
 enum config_result {

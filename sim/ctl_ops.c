@@ -65,8 +65,9 @@ static void status_network(struct ctl_call *c, cJSON *r)
 	cJSON_AddBoolToObject(r, "coverage", netsim_has_coverage(m->net));
 	cJSON_AddBoolToObject(r, "denied", netsim_is_denied(m->net));
 	cJSON_AddBoolToObject(r, "roaming", netsim_is_roaming(m->net));
-	cJSON_AddNumberToObject(sig, "rsrp", netsim_rsrp(m->net));
-	cJSON_AddNumberToObject(sig, "rsrq", netsim_rsrq(m->net));
+	cJSON_AddNumberToObject(sig, "rsrp", netsim_cell(m->net)->rsrp_dbm);
+	cJSON_AddNumberToObject(sig, "rsrq", netsim_cell(m->net)->rsrq_db);
+	cJSON_AddNumberToObject(sig, "rssi", netsim_cell(m->net)->rssi_dbm);
 	for (int cid = 1; cid <= NETSIM_CID_MAX; cid++) {
 		char addr[16];
 		cJSON *o;
@@ -128,7 +129,8 @@ static int op_at(struct ctl_call *c)
 	if (c->m->powered_off)
 		return ctl_fail(c, -EPERM, "the module is powered off (power on or reboot)");
 	if (c->m->rebooting)
-		return ctl_fail(c, -EBUSY, "the module is rebooting (wait for the state \"ready\")");
+		return ctl_fail(c, -EBUSY,
+				"the module is rebooting (wait for the state \"ready\")");
 	return ctl_session_at(c, ctl_arg_str(c, "line", ""), ctl_arg_str(c, "data", NULL),
 			      (uint32_t)ctl_arg_int(c, "timeout_ms", AT_TIMEOUT_DEFAULT));
 }
@@ -153,8 +155,8 @@ static int op_network(struct ctl_call *c)
 	} else if (strcmp(action, "signal") == 0) {
 		if (!ctl_arg_has(c, "rsrp") && !ctl_arg_has(c, "rsrq"))
 			return ctl_fail(c, -EINVAL, "signal needs \"rsrp\" and/or \"rsrq\"");
-		netsim_set_signal(n, (int)ctl_arg_int(c, "rsrp", netsim_rsrp(n)),
-				  (int)ctl_arg_int(c, "rsrq", netsim_rsrq(n)));
+		netsim_set_signal(n, (int)ctl_arg_int(c, "rsrp", netsim_cell(n)->rsrp_dbm),
+				  (int)ctl_arg_int(c, "rsrq", netsim_cell(n)->rsrq_db));
 	} else {
 		return ctl_fail(c, -EINVAL,
 				"\"action\" is detach, attach, deny, roam, home or signal");

@@ -138,9 +138,7 @@ static void settings_boot(struct modem *m)
 	int mno = m->set.mnoprof != 0 ? m->set.mnoprof : 100;
 	int ugprf = m->set.ugprf_bitmap;
 
-	m->set = (struct modem_settings){
-		.ipr = 115200, .cpsms_tau = "01100000", .cpsms_active = "00000000", .cops_format = 0
-	};
+	m->set = (struct modem_settings){ .ipr = 115200, .cops_format = 0 };
 	m->set.hex_mode = hex;
 	m->set.mnoprof = mno; /* NVM on the real module */
 	m->set.ugprf_bitmap = ugprf;
@@ -196,6 +194,14 @@ static void handle_net_event(void *data, enum netsim_event ev, int arg, bool by_
 		modem_state_event(m, "%s %d", names[ev], arg);
 }
 
+/* The module answers again: the groups' boot hooks may send their start-up text (+CSGT). */
+static void modules_boot(struct modem *m)
+{
+	for (size_t i = 0; i < cmd_module_count(); i++)
+		if (cmd_module_at(i)->boot != NULL)
+			cmd_module_at(i)->boot(m);
+}
+
 static void handle_boot_done(void *data)
 {
 	struct modem *m = data;
@@ -205,6 +211,7 @@ static void handle_boot_done(void *data)
 	at_engine_set_silent(m->at, false);
 	log_info("reboot complete");
 	modem_fault_booted(m);
+	modules_boot(m);
 	modem_state_event(m, "ready");
 }
 
@@ -341,6 +348,7 @@ static int create_parts(struct modem *m, char *err, size_t errlen)
 {
 	struct netsim_config nc = { .loop = m->loop,
 				    .reg_delay_ms = m->cfg.reg_delay_ms,
+				    .rrc_idle_ms = m->cfg.rrc_idle_ms,
 				    .on_event = handle_net_event,
 				    .event_data = m };
 	struct pty_config pc = {
@@ -445,6 +453,7 @@ struct modem *modem_create(struct loop *loop, const struct modem_config *cfg, ch
 	}
 	settings_boot(m);
 	netsim_reset(m->net);
+	modules_boot(m);
 	log_info("%s (%s %s), device %s, IMEI %s", m->persona->model, m->persona->family,
 		 m->persona->fw_gen, m->device->uid_hex, m->device->imei);
 	modem_fault_start(m);

@@ -39,6 +39,7 @@ struct secprof_store;
 struct credstore;
 struct cmd_sec_state;
 struct cmd_sock_state;
+struct cmd_radio_state;
 
 #define MODEM_APN_MAX      99
 #define MODEM_AUTH_MAX     64
@@ -60,8 +61,6 @@ struct modem_settings {
 	long ipr;
 	int upsv_mode, upsv_timeout;
 	int upsmr;
-	int cpsms_mode;
-	char cpsms_tau[9], cpsms_active[9];
 	int mnoprof;
 	int ugprf_bitmap, ugprf_port;
 	char ugprf_server[65];
@@ -150,6 +149,7 @@ struct modem {
 	struct credstore *creds; /* +USECMNG credentials (cmd_security.c) */
 	struct cmd_sec_state *sec;
 	struct cmd_sock_state *sock_state; /* cmd_socket.c */
+	struct cmd_radio_state *radio;     /* cmd_radio.c */
 };
 
 /*

@@ -12,23 +12,30 @@
 #define HOST_FIRST 2
 #define HOST_LAST  254
 
+#define RRC_IDLE_DEFAULT_MS 10000u
+
 struct pdp {
 	bool active;
 	unsigned host; /* last octet of 10.64.0.x */
+	struct netsim_counters cnt;
 };
 
 struct netsim {
 	struct loop *loop;
 	uint32_t reg_delay_ms;
+	uint32_t rrc_idle_ms;
 	netsim_event_fn *on_event;
 	void *event_data;
+	bool rrc;
+	struct loop_source *rrc_timer;
 	int fun;
 	int cops;
 	bool ps_wanted;
 	bool coverage;
-	bool denied;
-	bool roaming;
-	int rsrp, rsrq;
+	bool denied;             /* network side: registration rejected */
+	bool roaming;            /* network side: a visited network */
+	bool usable;             /* the UE's RATs/bands include the cell */
+	struct netsim_cell cell; /* the serving cell; its signal can be changed */
 	bool attached;
 	enum netsim_reg reg;
 	struct loop_source *timer;
@@ -57,6 +64,37 @@ static void cancel_timer(struct netsim *n)
 	n->timer = NULL;
 }
 
+static void handle_rrc_idle(void *data)
+{
+	struct netsim *n = data;
+
+	n->rrc_timer = NULL;
+	n->rrc = false;
+	emit(n, NETSIM_EV_RRC, 0, true);
+}
+
+static void rrc_release(struct netsim *n, bool by_network)
+{
+	loop_remove(n->loop, n->rrc_timer);
+	n->rrc_timer = NULL;
+	if (!n->rrc)
+		return;
+	n->rrc = false;
+	emit(n, NETSIM_EV_RRC, 0, by_network);
+}
+
+static void rrc_activity(struct netsim *n)
+{
+	loop_remove(n->loop, n->rrc_timer);
+	n->rrc_timer = loop_add_timer(n->loop, n->rrc_idle_ms, handle_rrc_idle, n);
+	if (n->rrc_timer == NULL)
+		log_error("cannot arm the RRC inactivity timer");
+	if (n->rrc)
+		return;
+	n->rrc = true;
+	emit(n, NETSIM_EV_RRC, 1, true);
+}
+
 static void pdp_down(struct netsim *n, int cid, bool by_network)
 {
 	if (!n->pdp[cid].active)
@@ -70,6 +108,7 @@ static void pdp_up(struct netsim *n, int cid, bool by_network)
 	if (n->pdp[cid].active)
 		return;
 	n->pdp[cid].active = true;
+	n->pdp[cid].cnt.sess_sent = n->pdp[cid].cnt.sess_recv = 0;
 	n->pdp[cid].host = n->next_host;
 	n->next_host = n->next_host >= HOST_LAST ? HOST_FIRST : n->next_host + 1;
 	emit(n, NETSIM_EV_PDP_UP, cid, by_network);
@@ -79,6 +118,7 @@ static void pdp_up(struct netsim *n, int cid, bool by_network)
 static void lose_service(struct netsim *n, enum netsim_reg reg, bool by_network)
 {
 	cancel_timer(n);
+	rrc_release(n, by_network);
 	for (int cid = 1; cid <= NETSIM_CID_MAX; cid++)
 		pdp_down(n, cid, by_network);
 	if (n->attached) {
@@ -95,6 +135,7 @@ static void handle_registered(void *data)
 	n->timer = NULL;
 	set_reg(n, n->roaming ? NETSIM_REG_ROAMING : NETSIM_REG_HOME, false);
 	n->attached = true;
+	rrc_activity(n); /* attach signalling */
 	emit(n, NETSIM_EV_ATTACH, 0, false);
 	pdp_up(n, 1, true); /* default EPS bearer, set up by the network */
 }
@@ -110,8 +151,9 @@ static void update(struct netsim *n, bool by_network)
 		lose_service(n, NETSIM_REG_NONE, by_network);
 		return;
 	}
-	if (!n->coverage || n->denied) {
-		lose_service(n, n->denied ? NETSIM_REG_DENIED : NETSIM_REG_SEARCHING, by_network);
+	if (!n->coverage || !n->usable || n->denied) {
+		lose_service(n, n->coverage && n->usable ? NETSIM_REG_DENIED : NETSIM_REG_SEARCHING,
+			     by_network);
 		return;
 	}
 	if (netsim_is_registered(n)) {
@@ -126,6 +168,23 @@ static void update(struct netsim *n, bool by_network)
 		log_error("cannot arm the registration timer");
 }
 
+/* The cell every netsim starts with (docs/at-commands.md: +UCGED, +CESQ). */
+static const struct netsim_cell default_cell = {
+	.mcc = "001",
+	.mnc = "01",
+	.tac = 0x0001,
+	.ci = 0x01A2D001,
+	.earfcn = 2525,
+	.band = 5,
+	.bw_mhz = 10,
+	.pci = 101,
+	.act = 7,
+	.rssi_dbm = -69,
+	.rsrp_dbm = -96,
+	.rsrq_db = -10,
+	.sinr_db = 13,
+};
+
 struct netsim *netsim_create(const struct netsim_config *cfg)
 {
 	struct netsim *n = calloc(1, sizeof(*n));
@@ -134,12 +193,13 @@ struct netsim *netsim_create(const struct netsim_config *cfg)
 		return NULL;
 	n->loop = cfg->loop;
 	n->reg_delay_ms = cfg->reg_delay_ms;
+	n->rrc_idle_ms = cfg->rrc_idle_ms != 0 ? cfg->rrc_idle_ms : RRC_IDLE_DEFAULT_MS;
 	n->on_event = cfg->on_event;
 	n->event_data = cfg->event_data;
 	n->fun = 1;
 	n->coverage = true;
-	n->rsrp = NETSIM_RSRP_DEFAULT;
-	n->rsrq = NETSIM_RSRQ_DEFAULT;
+	n->usable = true;
+	n->cell = default_cell;
 	n->next_host = HOST_FIRST;
 	return n;
 }
@@ -149,12 +209,16 @@ void netsim_destroy(struct netsim *n)
 	if (n == NULL)
 		return;
 	cancel_timer(n);
+	loop_remove(n->loop, n->rrc_timer);
 	free(n);
 }
 
 void netsim_reset(struct netsim *n)
 {
 	cancel_timer(n);
+	loop_remove(n->loop, n->rrc_timer);
+	n->rrc_timer = NULL;
+	n->rrc = false;
 	n->fun = n->fun == 4 ? 4 : 1;
 	n->cops = 0;
 	n->ps_wanted = true;
@@ -228,6 +292,11 @@ void netsim_set_coverage(struct netsim *n, bool on)
 	update(n, true);
 }
 
+void netsim_set_usable(struct netsim *n, bool on)
+{
+	n->usable = on;
+}
+
 bool netsim_has_coverage(const struct netsim *n)
 {
 	return n->coverage;
@@ -259,19 +328,10 @@ int netsim_set_signal(struct netsim *n, int rsrp_dbm, int rsrq_db)
 {
 	if (rsrp_dbm < -141 || rsrp_dbm > -44 || rsrq_db < -20 || rsrq_db > -3)
 		return -EINVAL;
-	n->rsrp = rsrp_dbm;
-	n->rsrq = rsrq_db;
+	n->cell.rssi_dbm += rsrp_dbm - n->cell.rsrp_dbm; /* RSSI follows RSRP */
+	n->cell.rsrp_dbm = rsrp_dbm;
+	n->cell.rsrq_db = rsrq_db;
 	return 0;
-}
-
-int netsim_rsrp(const struct netsim *n)
-{
-	return n->rsrp;
-}
-
-int netsim_rsrq(const struct netsim *n)
-{
-	return n->rsrq;
 }
 
 int netsim_pdp_set(struct netsim *n, int cid, bool on)
@@ -301,4 +361,66 @@ int netsim_pdp_addr(const struct netsim *n, int cid, char *out, size_t cap)
 		return -ENOENT;
 	len = snprintf(out, cap, "10.64.0.%u", n->pdp[cid].host);
 	return len < 0 || (size_t)len >= cap ? -ENOSPC : 0;
+}
+
+void netsim_traffic(struct netsim *n, size_t sent, size_t received)
+{
+	int cid = 1;
+
+	while (cid <= NETSIM_CID_MAX && !n->pdp[cid].active)
+		cid++;
+	if (cid > NETSIM_CID_MAX || (sent == 0 && received == 0))
+		return;
+	n->pdp[cid].cnt.sess_sent += sent;
+	n->pdp[cid].cnt.total_sent += sent;
+	n->pdp[cid].cnt.sess_recv += received;
+	n->pdp[cid].cnt.total_recv += received;
+	rrc_activity(n);
+}
+
+bool netsim_rrc_connected(const struct netsim *n)
+{
+	return n->rrc;
+}
+
+int netsim_counters(const struct netsim *n, int cid, struct netsim_counters *out)
+{
+	if (cid < 1 || cid > NETSIM_CID_MAX)
+		return -EINVAL;
+	*out = n->pdp[cid].cnt;
+	return 0;
+}
+
+int netsim_set_totals(struct netsim *n, int cid, uint64_t sent, uint64_t received)
+{
+	if (cid < 1 || cid > NETSIM_CID_MAX)
+		return -EINVAL;
+	n->pdp[cid].cnt = (struct netsim_counters){ .total_sent = sent, .total_recv = received };
+	return 0;
+}
+
+const struct netsim_cell *netsim_cell(const struct netsim *n)
+{
+	return &n->cell;
+}
+
+int netsim_cell_csq(const struct netsim_cell *c)
+{
+	int v = (c->rssi_dbm + 113) / 2;
+
+	return v < 0 ? 0 : v > 31 ? 31 : v;
+}
+
+int netsim_cell_rsrp_index(const struct netsim_cell *c)
+{
+	int v = c->rsrp_dbm + 141;
+
+	return v < 0 ? 0 : v > 97 ? 97 : v;
+}
+
+int netsim_cell_rsrq_index(const struct netsim_cell *c)
+{
+	int v = 2 * c->rsrq_db + 40;
+
+	return v < 0 ? 0 : v > 34 ? 34 : v;
 }

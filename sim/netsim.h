@@ -40,6 +40,7 @@ enum netsim_event {
 	NETSIM_EV_DETACH,   /* PS detached */
 	NETSIM_EV_PDP_UP,   /* context arg activated */
 	NETSIM_EV_PDP_DOWN, /* context arg deactivated */
+	NETSIM_EV_RRC,      /* RRC connection: arg 1 connected, 0 released to idle */
 };
 
 /*
@@ -51,6 +52,7 @@ typedef void netsim_event_fn(void *data, enum netsim_event ev, int arg, bool by_
 struct netsim_config {
 	struct loop *loop;
 	uint32_t reg_delay_ms;
+	uint32_t rrc_idle_ms; /* inactivity before the network releases RRC; 0: 10000 */
 	netsim_event_fn *on_event;
 	void *event_data;
 };
@@ -86,13 +88,16 @@ bool netsim_is_denied(const struct netsim *n);
 /* Network side: registered on a visited network (reg ROAMING instead of HOME). */
 void netsim_set_roaming(struct netsim *n, bool on);
 bool netsim_is_roaming(const struct netsim *n);
-
-#define NETSIM_RSRP_DEFAULT (-96) /* dBm */
-#define NETSIM_RSRQ_DEFAULT (-10) /* dB */
-/* Radio conditions seen by +CSQ/+CESQ: RSRP -141..-44 dBm, RSRQ -20..-3 dB (-EINVAL). */
+/*
+ * Network side: the serving cell's radio conditions (netsim_cell, so +CSQ, +CESQ and +UCGED
+ * report them): RSRP -141..-44 dBm, RSRQ -20..-3 dB, RSSI moves with RSRP. 0 or -EINVAL.
+ */
 int netsim_set_signal(struct netsim *n, int rsrp_dbm, int rsrq_db);
-int netsim_rsrp(const struct netsim *n);
-int netsim_rsrq(const struct netsim *n);
+/*
+ * Module side: whether the UE's configured RATs and bands (+URAT, +UBANDMASK, applied at boot)
+ * include the cell. When not, the UE searches and never registers. Kept over netsim_reset().
+ */
+void netsim_set_usable(struct netsim *n, bool on);
 
 /*
  * CGACT for one context. Activation needs attachment (-ENETDOWN) and a cid in 1..8 (-EINVAL);
@@ -102,5 +107,54 @@ int netsim_pdp_set(struct netsim *n, int cid, bool on);
 bool netsim_pdp_is_active(const struct netsim *n, int cid);
 /* Dotted address of an active context into out (>= 16 bytes). Returns 0 or -ENOENT. */
 int netsim_pdp_addr(const struct netsim *n, int cid, char *out, size_t cap);
+
+/*
+ * RRC and traffic. Registration (attach signalling) and every netsim_traffic() call put the
+ * RRC connection up (NETSIM_EV_RRC 1) and re-arm the inactivity timer; rrc_idle_ms after the
+ * last traffic the network releases it (NETSIM_EV_RRC 0). Losing service releases it at once.
+ * Traffic is counted on the lowest active context (the default bearer, cid 1 after attach);
+ * with no active context it is ignored. Session counters restart when a context is
+ * activated or netsim_set_totals(); totals run until netsim_set_totals() (they survive
+ * netsim_reset()).
+ */
+struct netsim_counters {
+	uint64_t sess_sent, sess_recv, total_sent, total_recv;
+};
+
+void netsim_traffic(struct netsim *n, size_t sent, size_t received);
+bool netsim_rrc_connected(const struct netsim *n);
+/* Counters of cid 1..8 into out. Returns 0 or -EINVAL. */
+int netsim_counters(const struct netsim *n, int cid, struct netsim_counters *out);
+/*
+ * +UGCNTSET: sets the totals of cid and restarts its session counters at 0 (ubxlib resets its
+ * "bytes since the connection was made" with AT+UGCNTSET=<cid>,0,0). Returns 0 or -EINVAL.
+ */
+int netsim_set_totals(struct netsim *n, int cid, uint64_t sent, uint64_t received);
+
+/*
+ * The one serving cell (LTE Cat-M1, E-UTRA band 5: in every persona's bands), fixed. Every command
+ * that shows radio values derives them from here: +CSQ, +CESQ, +CEREG/+CGREG/+CREG location, +COPS,
+ * +UCGED.
+ */
+struct netsim_cell {
+	const char *mcc, *mnc; /* "001", "01": PLMN 00101 */
+	unsigned tac;          /* 0x0001 */
+	uint32_t ci;           /* 28-bit E-UTRAN cell identity, 0x01A2D001 */
+	unsigned earfcn;       /* 2525: band 5 (850 MHz), as in ubxlib's +UCGED example */
+	unsigned band;         /* 5 */
+	unsigned bw_mhz;       /* 10 MHz carrier (50 resource blocks) */
+	unsigned pci;          /* physical cell id 0..503 */
+	int act;               /* 27.007 <AcT>: 7 = E-UTRAN (Cat-M1) */
+	int rssi_dbm;          /* -69 dBm: +CSQ 22 */
+	int rsrp_dbm;          /* -96 dBm: +CESQ <rsrp> 45 (36.133: 0 is < -140 dBm) */
+	int rsrq_db;           /* -10 dB: +CESQ <rsrq> 20 (36.133: 0 is < -19.5 dB) */
+	int sinr_db;           /* 13 dB */
+};
+
+const struct netsim_cell *netsim_cell(const struct netsim *n);
+/* 27.007 encodings of the cell's measurements (+CSQ <rssi>, +CESQ <rsrp>/<rsrq>). */
+int netsim_cell_csq(const struct netsim_cell *c);
+int netsim_cell_rsrp_index(const struct netsim_cell *c);
+int netsim_cell_rsrq_index(const struct netsim_cell *c);
 
 #endif /* SIM_NETSIM_H */

@@ -162,6 +162,9 @@ FLAG_SETTER(set_version, version)
 UINT_SETTER(set_max_clients, max_clients, 1, 4096)
 UINT_SETTER(set_cache_size, cache_size, 0, 1000000)
 UINT_SETTER(set_cache_ttl, cache_ttl_s, 1, 86400)
+UINT_SETTER(set_max_per_address, max_per_address, 1, 4096)
+UINT_SETTER(set_neg_cache_size, neg_cache_size, 0, 1000000)
+UINT_SETTER(set_neg_cache_ttl, neg_cache_ttl_s, 1, 86400)
 UINT_SETTER(set_api_timeout, api_timeout_ms, 100, 600000)
 UINT_SETTER(set_hs_timeout, handshake_timeout_s, 1, 3600)
 UINT_SETTER(set_idle_timeout, idle_timeout_s, 1, 86400)
@@ -181,8 +184,15 @@ static const struct opt opts[] = {
 	{ "max-clients", "N", set_max_clients, "concurrent clients, one thread each (64)" },
 	{ "cache-size", "N", set_cache_size, "identities kept in the PSK cache, 0: none (1024)" },
 	{ "cache-ttl", "SECONDS", set_cache_ttl, "how long a cached PSK stays valid (300)" },
+	{ "max-per-address", "N", set_max_per_address,
+	  "concurrent clients from one IP address (16)" },
+	{ "neg-cache-size", "N", set_neg_cache_size,
+	  "unknown identities remembered (no GetPSK again), 0: none (1024)" },
+	{ "neg-cache-ttl", "SECONDS", set_neg_cache_ttl,
+	  "how long an identity stays unknown (60)" },
 	{ "api-timeout", "MS", set_api_timeout, "limit for one API request (10000)" },
-	{ "handshake-timeout", "SECONDS", set_hs_timeout, "limit for one handshake (30)" },
+	{ "handshake-timeout", "SECONDS", set_hs_timeout,
+	  "limit for one handshake, API time not counted (5)" },
 	{ "idle-timeout", "SECONDS", set_idle_timeout, "close a silent session after (300)" },
 	{ "help", NULL, set_help, "this text" },
 	{ "version", NULL, set_version, "print the version" },
@@ -212,10 +222,13 @@ static void set_defaults(struct psks_config *c)
 				   .tls_min = TLS1_2_VERSION,
 				   .log_level = LOG_LEVEL_INFO,
 				   .max_clients = 64,
+				   .max_per_address = 16,
 				   .cache_size = 1024,
 				   .cache_ttl_s = 300,
+				   .neg_cache_size = 1024,
+				   .neg_cache_ttl_s = 60,
 				   .api_timeout_ms = 10000,
-				   .handshake_timeout_s = 30,
+				   .handshake_timeout_s = 5,
 				   .idle_timeout_s = 300 };
 }
 

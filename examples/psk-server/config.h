@@ -24,8 +24,11 @@ struct psks_config {
 	enum log_level log_level;
 	bool once;
 	unsigned max_clients;
+	unsigned max_per_address;
 	size_t cache_size;
 	unsigned cache_ttl_s;
+	size_t neg_cache_size;
+	unsigned neg_cache_ttl_s;
 	unsigned api_timeout_ms;
 	unsigned handshake_timeout_s;
 	unsigned idle_timeout_s;

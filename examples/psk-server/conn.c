@@ -20,27 +20,33 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Waits for the socket, the quit fd or the timeout. Returns 0, -ECANCELED or -ETIMEDOUT. */
+/*
+ * Waits for the socket, the quit fd, the kick fd or the timeout. Returns 0, -ECANCELED
+ * (stopping), -EBUSY (slot taken back) or -ETIMEDOUT.
+ */
 static int wait_io(struct psks_conn *c, bool for_write, uint64_t timeout_ms)
 {
-	struct pollfd p[2] = {
+	struct pollfd p[3] = {
 		{ .fd = SSL_get_fd(c->ssl), .events = for_write ? POLLOUT : POLLIN },
 		{ .fd = c->quit_fd, .events = POLLIN },
+		{ .fd = c->kick_fd, .events = POLLIN },
 	};
 	int n;
 
 	do {
-		n = poll(p, 2, timeout_ms > 60000 ? 60000 : (int)timeout_ms);
+		n = poll(p, 3, timeout_ms > 60000 ? 60000 : (int)timeout_ms);
 	} while (n < 0 && errno == EINTR);
 	if (p[1].revents != 0)
 		return -ECANCELED;
+	if (p[2].revents != 0)
+		return -EBUSY;
 	return n == 0 ? -ETIMEDOUT : 0;
 }
 
 /*
  * After an SSL call returned ret <= 0: waits for what OpenSSL wants, running DTLS
- * retransmission timers. Returns 0 (call again), -EIO (a real failure), -ECANCELED or
- * -ETIMEDOUT (deadline passed).
+ * retransmission timers. Returns 0 (call again), -EIO (a real failure), -ECANCELED, -EBUSY
+ * (see wait_io) or -ETIMEDOUT (deadline passed).
  */
 static int ssl_wait(struct psks_conn *c, int ret, uint64_t deadline)
 {
@@ -92,7 +98,7 @@ static void log_failed(struct psks_conn *c, const char *why, bool timed_out)
 
 static int handshake(struct psks_conn *c)
 {
-	uint64_t deadline = now_ms() + c->handshake_timeout_ms;
+	uint64_t start = now_ms();
 	char why[160];
 	int ret, rc;
 
@@ -100,16 +106,19 @@ static int handshake(struct psks_conn *c)
 		ret = SSL_accept(c->ssl);
 		if (ret == 1)
 			return 0;
-		rc = ssl_wait(c, ret, deadline);
+		rc = ssl_wait(c, ret, start + c->handshake_timeout_ms + c->session.lookup_ms);
 		if (rc == 0)
 			continue;
 		if (rc == -EIO) {
 			psks_tls_describe_error(c->ssl, ret, why, sizeof(why));
 			log_failed(c, why, false);
 		} else if (rc == -ETIMEDOUT) {
-			snprintf(why, sizeof(why), "timeout, no progress for %u ms",
+			snprintf(why, sizeof(why), "timeout, not done within %u ms",
 				 c->handshake_timeout_ms);
 			log_failed(c, why, true);
+		} else if (rc == -EBUSY) {
+			log_info("peer %s: handshake unfinished, slot given to a newer client",
+				 c->peer);
 		}
 		return rc;
 	}
@@ -153,6 +162,8 @@ static const char *echo(struct psks_conn *c)
 		}
 		if (rc == -ECANCELED)
 			return "server stopping";
+		if (rc == -EBUSY)
+			return "slot taken back";
 		if (rc == -ETIMEDOUT)
 			return "idle timeout";
 		if (rc == -EIO)
@@ -169,6 +180,7 @@ int psks_conn_run(struct psks_conn *c)
 	rc = handshake(c);
 	if (rc < 0)
 		return rc;
+	atomic_store(&c->established, true);
 	log_debug("peer %s: handshake done (%s)", c->peer,
 		  c->session.cached ? "PSK from cache" : "PSK from API");
 	end = echo(c);

@@ -30,6 +30,7 @@ struct app {
 	struct psks_config cfg;
 	struct psks_api *api;
 	struct psks_cache *cache;
+	struct psks_cache *unknown;
 	struct psks_resolver *resolver;
 	struct psks_tls *tls;
 	struct psks_server *server;
@@ -65,6 +66,7 @@ static int app_start(struct app *a)
 		.dtls = c->dtls,
 		.once = c->once,
 		.max_clients = c->max_clients,
+		.max_per_address = c->max_per_address,
 		.handshake_timeout_ms = c->handshake_timeout_s * 1000,
 		.idle_timeout_ms = c->idle_timeout_s * 1000,
 		.shutdown_timeout_ms = c->api_timeout_ms + 2000,
@@ -73,8 +75,12 @@ static int app_start(struct app *a)
 	a->api = psks_api_create(&ac);
 	a->cache =
 		c->cache_size ? psks_cache_create(c->cache_size, c->cache_ttl_s * 1000ull) : NULL;
-	a->resolver = psks_resolver_create(a->api, a->cache);
-	if (a->api == NULL || (c->cache_size && a->cache == NULL) || a->resolver == NULL)
+	a->unknown = c->neg_cache_size
+			     ? psks_cache_create(c->neg_cache_size, c->neg_cache_ttl_s * 1000ull)
+			     : NULL;
+	a->resolver = psks_resolver_create(a->api, a->cache, a->unknown);
+	if (a->api == NULL || (c->cache_size && a->cache == NULL) ||
+	    (c->neg_cache_size && a->unknown == NULL) || a->resolver == NULL)
 		return -ENOMEM;
 	a->tls = psks_tls_create(&tc, a->resolver);
 	if (a->tls == NULL)
@@ -89,6 +95,7 @@ static void app_stop(struct app *a)
 	psks_tls_destroy(a->tls);
 	psks_resolver_destroy(a->resolver);
 	psks_cache_destroy(a->cache);
+	psks_cache_destroy(a->unknown);
 	psks_api_destroy(a->api);
 	psks_config_finish(&a->cfg);
 	if (a->sfd >= 0)
@@ -100,9 +107,11 @@ static void announce(struct app *a)
 	char addr[80];
 
 	psks_server_format_address(a->server, addr, sizeof(addr));
-	log_info("API %s, key length %u, cache %zu entries for %u s, up to %u clients",
+	log_info("API %s, key length %u, cache %zu entries for %u s (unknown: %zu for %u s), "
+		 "up to %u clients (%u per address)",
 		 a->cfg.api_url, a->cfg.key_bits, a->cfg.cache_size, a->cfg.cache_ttl_s,
-		 a->cfg.max_clients);
+		 a->cfg.neg_cache_size, a->cfg.neg_cache_ttl_s, a->cfg.max_clients,
+		 a->cfg.max_per_address);
 	printf("ukms-psk-server: listening on %s://%s\n", a->cfg.dtls ? "dtls" : "tls", addr);
 	fflush(stdout);
 }

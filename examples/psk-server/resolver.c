@@ -15,9 +15,11 @@
 struct psks_resolver {
 	struct psks_api *api;
 	struct psks_cache *cache;
+	struct psks_cache *unknown; /* identities the API answered 404 */
 };
 
-struct psks_resolver *psks_resolver_create(struct psks_api *api, struct psks_cache *cache)
+struct psks_resolver *psks_resolver_create(struct psks_api *api, struct psks_cache *cache,
+					   struct psks_cache *unknown)
 {
 	struct psks_resolver *r = calloc(1, sizeof(*r));
 
@@ -25,6 +27,7 @@ struct psks_resolver *psks_resolver_create(struct psks_api *api, struct psks_cac
 		return NULL;
 	r->api = api;
 	r->cache = cache;
+	r->unknown = unknown;
 	return r;
 }
 
@@ -61,8 +64,19 @@ int psks_resolver_lookup(struct psks_resolver *r, const char *identity, size_t l
 		log_debug("identity %s: cache hit", id);
 		return 0;
 	}
+	if (r->unknown != NULL && psks_cache_get(r->unknown, id, len, now_ms(), out) == 0) {
+		psks_key_clear(out);
+		*cached = true;
+		log_debug("identity %s: known to be unknown (negative cache)", id);
+		return -ENOENT;
+	}
 	rc = psks_api_get_psk(r->api, id, out);
 	if (rc == 0 && r->cache != NULL)
 		psks_cache_put(r->cache, id, len, out, now_ms());
+	if (rc == -ENOENT && r->unknown != NULL) {
+		struct psks_key none = { 0 };
+
+		psks_cache_put(r->unknown, id, len, &none, now_ms());
+	}
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,7 +35,8 @@ struct psks_server {
 	SSL *listen_ssl;  /* DTLS: the SSL DTLSv1_listen is working on */
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
-	unsigned active;         /* guarded by lock */
+	unsigned active;         /* threads running, kicked ones included; guarded by lock */
+	struct client *clients;  /* running client threads, oldest first; guarded by lock */
 	unsigned served;         /* clients handed to a thread (run() thread only) */
 	unsigned ok;             /* completed handshakes, guarded by lock */
 	struct client *finished; /* done threads to join, guarded by lock */
@@ -43,7 +45,11 @@ struct psks_server {
 struct client {
 	struct psks_server *srv;
 	pthread_t tid;
-	struct client *next; /* on the server's finished list */
+	struct client *next;                /* on the server's finished list */
+	struct client *prev_run, *next_run; /* on the server's running list */
+	struct sockaddr_storage addr;       /* the peer (its address counts, not its port) */
+	bool kicked;                        /* told to give its slot back; guarded by srv->lock */
+	int kick_fd;                        /* eventfd, conn.kick_fd */
 	struct psks_conn conn;
 };
 
@@ -155,6 +161,24 @@ void psks_server_destroy(struct psks_server *s)
 	free(s);
 }
 
+static void unlink_running(struct psks_server *s, struct client *cl)
+{
+	if (cl->prev_run != NULL)
+		cl->prev_run->next_run = cl->next_run;
+	else
+		s->clients = cl->next_run;
+	if (cl->next_run != NULL)
+		cl->next_run->prev_run = cl->prev_run;
+	cl->prev_run = cl->next_run = NULL;
+}
+
+static void client_free(struct client *cl)
+{
+	if (cl != NULL && cl->kick_fd >= 0)
+		close(cl->kick_fd);
+	free(cl);
+}
+
 static void *client_main(void *arg)
 {
 	struct client *cl = arg;
@@ -169,6 +193,7 @@ static void *client_main(void *arg)
 	/* Last touch of s: run() may destroy it as soon as the lock is released. */
 	pthread_mutex_lock(&s->lock);
 	s->active--;
+	unlink_running(s, cl);
 	if (rc == 0)
 		s->ok++;
 	cl->next = s->finished;
@@ -195,29 +220,106 @@ static void reap(struct psks_server *s)
 	for (; cl != NULL; cl = next) {
 		next = cl->next;
 		pthread_join(cl->tid, NULL);
-		free(cl);
+		client_free(cl);
 	}
 }
 
-/* Hands ssl (owning its fd) to a new thread. Consumes ssl in every case. */
-static int spawn(struct psks_server *s, SSL *ssl, const struct sockaddr *peer)
+static bool same_address(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	const struct sockaddr_in *a4 = (const void *)a, *b4 = (const void *)b;
+	const struct sockaddr_in6 *a6 = (const void *)a, *b6 = (const void *)b;
+
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	if (a->ss_family == AF_INET6)
+		return memcmp(&a6->sin6_addr, &b6->sin6_addr, sizeof(a6->sin6_addr)) == 0;
+	return false;
+}
+
+/*
+ * Under s->lock: makes room for a client from peer, taking back the slot of the oldest
+ * unfinished handshake in the way (see server.h). False: refuse the newcomer.
+ */
+static bool make_room(struct psks_server *s, const struct sockaddr_storage *peer)
+{
+	struct client *oldest_any = NULL, *oldest_here = NULL, *victim = NULL;
+	unsigned total = 0, here = 0;
+	uint64_t one = 1;
+
+	if (s->active >= 2 * s->cfg.max_clients)
+		return false; /* taken-back threads not gone yet: bounded all the same */
+	for (struct client *c = s->clients; c != NULL; c = c->next_run) {
+		bool mine = same_address(&c->addr, peer);
+		bool open_hs = !atomic_load(&c->conn.established);
+
+		if (c->kicked)
+			continue;
+		total++;
+		here += mine;
+		if (open_hs && oldest_any == NULL)
+			oldest_any = c;
+		if (open_hs && mine && oldest_here == NULL)
+			oldest_here = c;
+	}
+	if (here >= s->cfg.max_per_address)
+		victim = oldest_here;
+	else if (total >= s->cfg.max_clients)
+		victim = oldest_any;
+	else
+		return true;
+	if (victim == NULL)
+		return false;
+	victim->kicked = true;
+	if (write(victim->kick_fd, &one, sizeof(one)) < 0)
+		log_debug("kick: %s", strerror(errno));
+	return true;
+}
+
+/* Hands ssl (owning its fd) to a new thread if there is room. Consumes ssl in every case. */
+static int spawn(struct psks_server *s, SSL *ssl, const struct sockaddr_storage *peer)
 {
 	struct client *cl = calloc(1, sizeof(*cl));
 	int rc = -ENOMEM;
+	bool room;
 
 	if (cl == NULL)
 		goto fail;
 	cl->srv = s;
+	cl->addr = *peer;
+	cl->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (cl->kick_fd < 0)
+		goto fail;
 	cl->conn = (struct psks_conn){ .ssl = ssl,
 				       .quit_fd = s->quit_pipe[0],
+				       .kick_fd = cl->kick_fd,
 				       .dtls = s->cfg.dtls,
 				       .handshake_timeout_ms = s->cfg.handshake_timeout_ms,
-				       .idle_timeout_ms = s->cfg.idle_timeout_ms };
-	format_addr(peer, cl->conn.peer, sizeof(cl->conn.peer));
+				       .idle_timeout_ms = s->cfg.idle_timeout_ms,
+				       .session = { .cke_identity_len = -1 } };
+	format_addr((const struct sockaddr *)peer, cl->conn.peer, sizeof(cl->conn.peer));
 	SSL_set_app_data(ssl, &cl->conn.session);
 	pthread_mutex_lock(&s->lock);
-	s->active++;
+	room = make_room(s, peer);
+	if (room) {
+		s->active++;
+		cl->prev_run = NULL;
+		for (struct client **pp = &s->clients;; pp = &(*pp)->next_run) {
+			if (*pp == NULL) {
+				*pp = cl; /* newest last */
+				break;
+			}
+			cl->prev_run = *pp;
+		}
+	}
 	pthread_mutex_unlock(&s->lock);
+	if (!room) {
+		log_warn("too many clients (%u, %u per address): refusing %s", s->cfg.max_clients,
+			 s->cfg.max_per_address, cl->conn.peer);
+		rc = -EBUSY;
+		goto out;
+	}
 	rc = -pthread_create(&cl->tid, NULL, client_main, cl);
 	if (rc == 0) {
 		s->served++;
@@ -225,29 +327,20 @@ static int spawn(struct psks_server *s, SSL *ssl, const struct sockaddr *peer)
 	}
 	pthread_mutex_lock(&s->lock);
 	s->active--;
+	unlink_running(s, cl);
 	pthread_mutex_unlock(&s->lock);
 fail:
 	log_error("cannot start a client thread: %s", strerror(-rc));
-	free(cl);
+out:
+	client_free(cl);
 	SSL_free(ssl);
 	return rc;
-}
-
-static bool is_full(struct psks_server *s)
-{
-	bool full;
-
-	pthread_mutex_lock(&s->lock);
-	full = s->active >= s->cfg.max_clients;
-	pthread_mutex_unlock(&s->lock);
-	return full;
 }
 
 static void accept_tcp(struct psks_server *s)
 {
 	struct sockaddr_storage peer;
 	socklen_t len = sizeof(peer);
-	char name[64];
 	SSL *ssl;
 	BIO *bio;
 	int fd;
@@ -255,12 +348,6 @@ static void accept_tcp(struct psks_server *s)
 	fd = accept4(s->lfd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return; /* EAGAIN, or the client already left */
-	if (is_full(s)) {
-		format_addr((struct sockaddr *)&peer, name, sizeof(name));
-		log_warn("too many clients (%u): refusing %s", s->cfg.max_clients, name);
-		close(fd);
-		return;
-	}
 	ssl = psks_tls_new_ssl(s->tls, NULL);
 	bio = BIO_new_socket(fd, BIO_CLOSE);
 	if (ssl == NULL || bio == NULL) {
@@ -271,7 +358,7 @@ static void accept_tcp(struct psks_server *s)
 		return;
 	}
 	SSL_set_bio(ssl, bio, bio); /* the SSL now owns bio, which owns fd */
-	spawn(s, ssl, (struct sockaddr *)&peer);
+	spawn(s, ssl, &peer);
 }
 
 /* The peer DTLSv1_listen saw, as a sockaddr for connect(). */
@@ -320,7 +407,7 @@ static void dtls_hand_over(struct psks_server *s, SSL *ssl, const BIO_ADDR *peer
 		goto fail;
 	BIO_set_fd(bio, fd, BIO_CLOSE);
 	BIO_ctrl(bio, BIO_CTRL_DGRAM_SET_CONNECTED, 0, (void *)(uintptr_t)peer);
-	spawn(s, ssl, (struct sockaddr *)&sa);
+	spawn(s, ssl, &sa);
 	return;
 fail:
 	log_error("DTLS: cannot open a client socket: %s", strerror(errno));
@@ -366,10 +453,6 @@ static void listen_dtls(struct psks_server *s)
 			log_debug("DTLS: dropped a datagram that is no ClientHello");
 			SSL_free(ssl);
 			ERR_clear_error();
-		} else if (is_full(s)) {
-			log_warn("too many clients (%u): ignoring a DTLS ClientHello",
-				 s->cfg.max_clients);
-			SSL_free(ssl);
 		} else {
 			dtls_hand_over(s, ssl, peer);
 		}

@@ -7,6 +7,13 @@
  * the handshake (PSK lookup included, which may wait for the API) and then echoes what it receives.
  * A slow lookup thus only delays its own client. A DTLS client is moved from the listening socket
  * to its own UDP socket bound to the same address and connected to the peer.
+ *
+ * Slots: at most max_clients at a time and max_per_address from one IP address. A client whose
+ * handshake has not completed holds its slot only until a newer client needs it: when a limit
+ * is reached, the oldest such client (of that address for the per-address limit) is told to
+ * stop (conn kick_fd) and the newcomer takes its place. Only when every slot in the way is an
+ * established session is the newcomer refused. Idle peers, stalled ClientHellos and DTLS peers
+ * that stop after the cookie therefore cannot lock anybody out.
  */
 #ifndef EXAMPLES_PSK_SERVER_SERVER_H
 #define EXAMPLES_PSK_SERVER_SERVER_H
@@ -23,6 +30,7 @@ struct psks_server_config {
 	bool dtls;
 	bool once; /* serve one client, then return */
 	unsigned max_clients;
+	unsigned max_per_address; /* clients from one IP address */
 	unsigned handshake_timeout_ms;
 	unsigned idle_timeout_ms;
 	unsigned shutdown_timeout_ms; /* how long run() waits for clients when stopping */

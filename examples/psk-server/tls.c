@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -25,14 +26,24 @@ struct psks_tls {
 /* TLS_AES_128_GCM_SHA256 */
 static const unsigned char tls13_aes128gcmsha256[] = { 0x13, 0x01 };
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
 /* The shared lookup: fills the connection's session record and key. */
 static int lookup(SSL *ssl, const char *identity, size_t len, struct psks_key *key)
 {
 	struct psks_tls *t = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
 	struct psks_session *s = SSL_get_app_data(ssl);
+	uint64_t t0 = now_ms();
 	int rc;
 
 	rc = psks_resolver_lookup(t->resolver, identity, len, key, &s->cached);
+	s->lookup_ms += now_ms() - t0;
 	s->lookup_rc = rc;
 	if (rc == -EINVAL)
 		return rc;
@@ -46,11 +57,18 @@ static int lookup(SSL *ssl, const char *identity, size_t len, struct psks_key *k
 static unsigned int handle_psk(SSL *ssl, const char *identity, unsigned char *psk,
 			       unsigned int max_psk_len)
 {
+	struct psks_session *s = SSL_get_app_data(ssl);
 	struct psks_key key = { 0 };
 	unsigned int n = 0;
 
 	if (identity == NULL)
 		goto out;
+	if (s->cke_identity_len >= 0 && (size_t)s->cke_identity_len != strlen(identity)) {
+		log_warn("identity rejected: %ld bytes with a NUL byte at %zu", s->cke_identity_len,
+			 strlen(identity));
+		s->lookup_rc = -EINVAL;
+		goto out;
+	}
 	if (lookup(ssl, identity, strlen(identity), &key) < 0 || key.len > max_psk_len)
 		goto out;
 	memcpy(psk, key.psk, key.len);
@@ -58,6 +76,23 @@ static unsigned int handle_psk(SSL *ssl, const char *identity, unsigned char *ps
 out:
 	psks_key_clear(&key);
 	return n;
+}
+
+/*
+ * Records the identity length a (D)TLS 1.2 ClientKeyExchange carries (its PSK preamble: a
+ * 2-byte length, then the identity), before OpenSSL processes the message.
+ */
+static void handle_msg(int write_p, int version, int content_type, const void *buf, size_t len,
+		       SSL *ssl, void *arg)
+{
+	const unsigned char *m = buf;
+	struct psks_session *s = SSL_get_app_data(ssl);
+	size_t hdr = SSL_is_dtls(ssl) ? DTLS1_HM_HEADER_LENGTH : SSL3_HM_HEADER_LENGTH;
+
+	if (write_p || content_type != SSL3_RT_HANDSHAKE || s == NULL || len < hdr + 2 ||
+	    m[0] != SSL3_MT_CLIENT_KEY_EXCHANGE)
+		return;
+	s->cke_identity_len = (long)(m[hdr] << 8 | m[hdr + 1]);
 }
 
 static SSL_SESSION *psk_session(SSL *ssl, const struct psks_key *key)
@@ -160,6 +195,7 @@ static int configure(struct psks_tls *t, const struct psks_tls_config *cfg)
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_psk_server_callback(ctx, handle_psk);
 	SSL_CTX_set_psk_find_session_callback(ctx, handle_find_session);
+	SSL_CTX_set_msg_callback(ctx, handle_msg);
 	SSL_CTX_set_app_data(ctx, t);
 	if (cfg->dtls) {
 		SSL_CTX_set_cookie_generate_cb(ctx, handle_cookie_generate);

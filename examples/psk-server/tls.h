@@ -6,13 +6,16 @@
  *    TLS_AES_128_GCM_SHA256 (the hash s_client and most stacks use for external PSKs);
  *  - for DTLS, stateless cookies: HMAC-SHA256 over the peer address and port with a random
  *    per-process key, so DTLSv1_listen commits no state to spoofed ClientHellos.
- * Both PSK callbacks go through the same psks_resolver.
+ * Both PSK callbacks go through the same psks_resolver. An identity with a NUL byte is refused
+ * before any lookup: OpenSSL hands the 1.2 callback a C string cut at the NUL, so the length
+ * sent in ClientKeyExchange is taken from the message itself (message callback) and compared.
  */
 #ifndef EXAMPLES_PSK_SERVER_TLS_H
 #define EXAMPLES_PSK_SERVER_TLS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <openssl/ssl.h>
 
@@ -32,6 +35,8 @@ struct psks_session {
 	char uid[PSKS_UID_MAX + 1];           /* ROTPublicUID from the API */
 	int lookup_rc;                        /* 0, or the resolver's error */
 	bool cached;
+	uint64_t lookup_ms;    /* time spent in PSK lookups (not the peer's: off the deadline) */
+	long cke_identity_len; /* TLS/DTLS 1.2: identity length in ClientKeyExchange, or -1 */
 };
 
 /* Borrows resolver. Returns NULL (and logs why) on failure. */

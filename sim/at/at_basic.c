@@ -35,6 +35,17 @@ void at_settings_default(struct at_settings *s)
 		s->s[sregs[i].num] = sregs[i].def;
 }
 
+int at_engine_format_profile(const struct at_engine *e, char *out, size_t cap)
+{
+	const struct at_settings *s = &e->set;
+	int n = snprintf(out, cap, "E%d, Q%d, V%d, X%d", s->echo, s->quiet, s->verbose, s->x);
+
+	for (size_t i = 0; i < ARRAY_LEN(sregs) && n >= 0 && (size_t)n < cap; i++)
+		n += snprintf(out + n, cap - (size_t)n, ", S%02u:%03ld", sregs[i].num,
+			      s->s[sregs[i].num]);
+	return n < 0 || (size_t)n >= cap ? -ENOSPC : 0;
+}
+
 static const struct sreg *find_sreg(struct at_span reg)
 {
 	long n;

@@ -185,6 +185,8 @@ void at_engine_set_urc_early(struct at_engine *e, bool early);
 int at_engine_cmee(const struct at_engine *e);
 void at_engine_set_cmee(struct at_engine *e, int mode); /* 0, 1 or 2 */
 bool at_engine_echo(const struct at_engine *e);
+/* "E1, Q0, V1, X0, S00:000, S02:043, ..." (the engine's part of AT&V). 0 or -ENOSPC. */
+int at_engine_format_profile(const struct at_engine *e, char *out, size_t cap);
 /* Names of all commands, sorted (for console tab completion and docs). Borrowed. */
 size_t at_engine_command_count(const struct at_engine *e);
 const char *at_engine_command_name(const struct at_engine *e, size_t i);

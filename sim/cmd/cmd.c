@@ -13,9 +13,9 @@
 
 /* The one list of command modules. Security, RoT and socket groups are added here. */
 static const struct cmd_module *const modules[] = {
-	&cmd_basic_module, &cmd_general_module, &cmd_network_module,
-	&cmd_pdp_module,   &cmd_dns_module,     &cmd_security_module,
-	&cmd_rot_module,   &cmd_files_module,   &cmd_socket_module,
+	&cmd_basic_module,  &cmd_general_module,  &cmd_network_module, &cmd_pdp_module,
+	&cmd_dns_module,    &cmd_security_module, &cmd_rot_module,     &cmd_files_module,
+	&cmd_socket_module, &cmd_radio_module,
 };
 
 size_t cmd_module_count(void)

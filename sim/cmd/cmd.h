@@ -29,6 +29,7 @@ struct cmd_module {
 	void (*reset)(struct modem *m, bool reboot); /* optional; ATZ/&F (false) or reboot (true) */
 	void (*net_event)(struct modem *m, enum netsim_event ev, int arg, bool by_network);
 	void (*fault)(struct modem *m, enum fault_id id, bool on); /* optional: switched */
+	void (*boot)(struct modem *m); /* optional; the module answers again (power-on, reboot) */
 };
 
 /* The module list (cmd.c). */
@@ -72,5 +73,13 @@ extern const struct cmd_module cmd_rot_module;
 extern const struct cmd_module cmd_files_module;
 /* Sockets (issue 5, cmd_socket.c); after the security module in the list. */
 extern const struct cmd_module cmd_socket_module;
+/* Radio information and configuration (issue 10, cmd_radio.c); after security (NVM). */
+extern const struct cmd_module cmd_radio_module;
+/*
+ * The "radio" NVM section (+CEDRXS, +URAT, +UBANDMASK): parses data into a fresh state and
+ * formats it into out (fuzz target, tests). Returns 0, -EINVAL (refused image) or -errno.
+ */
+struct buf;
+int cmd_radio_image_roundtrip(const void *data, size_t len, struct buf *out);
 
 #endif /* SIM_CMD_CMD_H */

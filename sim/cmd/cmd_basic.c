@@ -4,6 +4,7 @@
  * +CMEE. E, V, Q, X, Z, &F and S-registers are the engine's (sim/at/at_basic.c).
  */
 #define LOG_MODULE "cmd"
+#include <errno.h>
 #include <limits.h>
 
 #include "cmd.h"
@@ -54,7 +55,30 @@ static enum at_rc handle_ipr(struct at_req *req)
 		cmd_reply(req, "+IPR", "%ld", m->set.ipr);
 		return AT_RC_OK;
 	}
-	m->set.ipr = at_arg_int(req, 0); /* a pty has no baud rate: remembered only */
+	if (at_req_op(req) == AT_OP_TEST) { /* (autodetectable),(fixed only) */
+		cmd_reply(req, "+IPR", "(%s9600,19200,38400,57600,115200),(230400,460800,921600)",
+			  m->persona->ipr_autobaud ? "0," : "");
+		return AT_RC_OK;
+	}
+	if (at_arg_int(req, 0) == 0 && !m->persona->ipr_autobaud)
+		return cmd_fail(req, -EINVAL); /* SARA-R4/R422: no autobauding */
+	m->set.ipr = at_arg_int(req, 0);       /* a pty has no baud rate: remembered only */
+	return AT_RC_OK;
+}
+
+/* AT&V: the active profile, u-blox layout ("ACTIVE PROFILE:" and one line of settings). */
+static enum at_rc handle_amp_v(struct at_req *req)
+{
+	struct modem *m = at_req_ctx(req);
+	struct at_engine *e = at_req_engine(req);
+	char engine[256];
+
+	if (at_engine_format_profile(e, engine, sizeof(engine)) < 0)
+		return cmd_fail(req, -ENOSPC);
+	at_reply(req, "ACTIVE PROFILE:");
+	at_reply(req, "&C%d, &D%d, &K%d, %s, +CMEE:%d, +IPR:%ld, +COPS:%d,%d", m->profile.amp_c,
+		 m->profile.amp_d, m->profile.amp_k, engine, at_engine_cmee(e), m->set.ipr,
+		 netsim_cops(m->net), m->set.cops_format);
 	return AT_RC_OK;
 }
 
@@ -104,12 +128,12 @@ static const struct at_cmd cmds[] = {
 	{ "&C", AT_OP_EXEC, AT_PARAMS(c_params), NULL, handle_amp, "V.250 6.2.8" },
 	{ "&D", AT_OP_EXEC, AT_PARAMS(d_params), NULL, handle_amp, "V.250 6.2.9" },
 	{ "&K", AT_OP_EXEC, AT_PARAMS(k_params), NULL, handle_amp, "u-blox AT manual &K" },
+	{ "&V", AT_OP_EXEC, AT_NO_PARAMS, NULL, handle_amp_v, "u-blox AT manual &V" },
 	{ "&W", AT_OP_EXEC, AT_PARAMS(w_params), NULL, handle_amp, "u-blox AT manual &W" },
 	{ "+CMEE", AT_OP_SET | AT_OP_READ | AT_OP_TEST, AT_PARAMS(cmee_params), "+CMEE: (0-2)",
 	  handle_cmee, "3GPP 27.007 9.1" },
-	{ "+IPR", AT_OP_SET | AT_OP_READ | AT_OP_TEST, AT_PARAMS(ipr_params),
-	  "+IPR: (0,9600,19200,38400,57600,115200,230400,460800,921600),()", handle_ipr,
-	  "V.250 6.2.10" },
+	{ "+IPR", AT_OP_SET | AT_OP_READ | AT_OP_TEST, AT_PARAMS(ipr_params), NULL, handle_ipr,
+	  "V.250 6.2.10; u-blox AT manuals +IPR (autobauding per series)" },
 	{ "I", AT_OP_EXEC, AT_PARAMS(i_params), NULL, handle_i, "V.250 6.1.3; u-blox ATI9" },
 };
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Identification, SIM, clock, power saving and module configuration: +CGMI +CGMM +CGMR +CGSN
- * +CIMI +CCID +CPIN +CCLK +CPWROFF +UPSV +UPSMR +CPSMS +UMNOPROF +UGPRF +UDCONF.
+ * +CIMI +CCID +CPIN +CCLK +CPWROFF +UPSV +UPSMR +UMNOPROF +UGPRF +UDCONF (+CPSMS: cmd_radio.c).
  */
 #define LOG_MODULE "cmd"
 #include <errno.h>
@@ -153,27 +153,6 @@ static enum at_rc handle_upsmr(struct at_req *req)
 	return AT_RC_OK;
 }
 
-static enum at_rc handle_cpsms(struct at_req *req)
-{
-	struct modem *m = at_req_ctx(req);
-	char tau[sizeof(m->set.cpsms_tau)], act[sizeof(m->set.cpsms_active)];
-
-	if (at_req_op(req) == AT_OP_READ) {
-		cmd_reply(req, "+CPSMS", "%d,,,\"%s\",\"%s\"", m->set.cpsms_mode, m->set.cpsms_tau,
-			  m->set.cpsms_active);
-		return AT_RC_OK;
-	}
-	if (cmd_arg_copy(req, 3, tau, sizeof(tau)) < 0 ||
-	    cmd_arg_copy(req, 4, act, sizeof(act)) < 0)
-		return cmd_fail(req, -EINVAL);
-	m->set.cpsms_mode = (int)at_arg_int(req, 0);
-	if (at_arg_present(req, 3))
-		memcpy(m->set.cpsms_tau, tau, sizeof(tau));
-	if (at_arg_present(req, 4))
-		memcpy(m->set.cpsms_active, act, sizeof(act));
-	return AT_RC_OK;
-}
-
 static enum at_rc handle_umnoprof(struct at_req *req)
 {
 	struct modem *m = at_req_ctx(req);
@@ -259,13 +238,6 @@ static const struct at_param upsv_params[] = {
 static const struct at_param upsmr_params[] = {
 	{ "mode", AT_P_INT, 0, 0, 1, 0, NULL },
 };
-static const struct at_param cpsms_params[] = {
-	{ "mode", AT_P_INT, 0, 0, 2, 0, NULL },
-	{ "rau", AT_P_STR, AT_PF_OPTIONAL, 0, 8, 0, NULL },
-	{ "gprs_ready", AT_P_STR, AT_PF_OPTIONAL, 0, 8, 0, NULL },
-	{ "tau", AT_P_STR, AT_PF_OPTIONAL, 8, 8, 0, NULL },
-	{ "active_time", AT_P_STR, AT_PF_OPTIONAL, 8, 8, 0, NULL },
-};
 static const struct at_param umnoprof_params[] = {
 	{ "mno", AT_P_INT, 0, 0, 201, 0, NULL },
 	{ "opt", AT_P_INT, AT_PF_OPTIONAL, 0, 1, 0, NULL },
@@ -297,9 +269,6 @@ static const struct at_cmd cmds[] = {
 	IDENT("+CIMI", "3GPP 27.007 5.6"),
 	{ "+CPIN", AT_OP_SET | AT_OP_READ | AT_OP_TEST, AT_PARAMS(cpin_params), "", handle_cpin,
 	  "3GPP 27.007 8.3" },
-	{ "+CPSMS", AT_OP_SET | AT_OP_READ | AT_OP_TEST, AT_PARAMS(cpsms_params),
-	  "+CPSMS: (0-2),,,(\"00000000\"-\"11111111\"),(\"00000000\"-\"11111111\")", handle_cpsms,
-	  "3GPP 27.007 7.38" },
 	{ "+CPWROFF", AT_OP_EXEC | AT_OP_TEST, AT_NO_PARAMS, "", handle_cpwroff,
 	  "u-blox AT manual +CPWROFF" },
 	{ "+UDCONF", AT_OP_SET | AT_OP_TEST, AT_PARAMS(udconf_params), "", handle_udconf,

@@ -5,6 +5,7 @@
  */
 #define LOG_MODULE "cmd"
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,11 +16,8 @@
 #include "modem.h"
 #include "persona.h"
 
-/* The simulated cell (LTE Cat-M1). */
-#define SIM_TAC  "0001"
-#define SIM_CI   "01A2D001"
+/* The simulated cell (LTE Cat-M1): netsim_cell(); the RAC is shown by +CGREG only. */
 #define SIM_RAC  "01"
-#define SIM_ACT  7
 #define SIM_PLMN "00101"
 
 static const char *const reg_names[MODEM_REG_CMDS] = { "+CREG", "+CGREG", "+CEREG" };
@@ -35,13 +33,15 @@ static int reg_body(const struct modem *m, enum modem_reg_cmd which, bool with_n
 {
 	int n = m->set.reg_n[which];
 	enum netsim_reg stat = netsim_reg(m->net);
+	const struct netsim_cell *cell = netsim_cell(m->net);
 	struct buf b;
 	int rc;
 
 	buf_init(&b, cap - 1);
 	rc = with_n ? buf_appendf(&b, "%d,%d", n, (int)stat) : buf_appendf(&b, "%d", (int)stat);
 	if (rc == 0 && n >= 2 && netsim_is_registered(m->net))
-		rc = buf_appendf(&b, ",\"%s\",\"%s\",%d", SIM_TAC, SIM_CI, SIM_ACT);
+		rc = buf_appendf(&b, ",\"%04X\",\"%08" PRIX32 "\",%d", cell->tac, cell->ci,
+				 cell->act);
 	if (rc == 0 && n >= 2 && netsim_is_registered(m->net) && which == MODEM_CGREG)
 		rc = buf_appendf(&b, ",\"%s\"", SIM_RAC);
 	if (rc == 0)
@@ -126,17 +126,15 @@ static enum at_rc handle_cfun(struct at_req *req)
 static enum at_rc handle_csq(struct at_req *req)
 {
 	struct modem *m = at_req_ctx(req);
+	const struct netsim_cell *c = netsim_cell(m->net);
 	bool reg = netsim_is_registered(m->net);
-	/* 27.007: RSSI -113 + 2n dBm (RSSI ~ RSRP + 27 dB here), RSRQ -20 + n/2 dB, RSRP -141 + n
-	 */
-	int csq = (netsim_rsrp(m->net) + 27 + 113) / 2;
-	int rsrq = (netsim_rsrq(m->net) + 20) * 2, rsrp = netsim_rsrp(m->net) + 141;
 
-	csq = csq < 0 ? 0 : csq > 31 ? 31 : csq;
 	if (strcmp(at_req_cmd(req)->name, "+CSQ") == 0)
-		cmd_reply(req, "+CSQ", "%d,99", reg ? csq : 99);
+		cmd_reply(req, "+CSQ", "%d,99", reg ? netsim_cell_csq(c) : 99);
 	else
-		cmd_reply(req, "+CESQ", "99,99,255,255,%d,%d", reg ? rsrq : 255, reg ? rsrp : 255);
+		cmd_reply(req, "+CESQ", "99,99,255,255,%d,%d",
+			  reg ? netsim_cell_rsrq_index(c) : 255,
+			  reg ? netsim_cell_rsrp_index(c) : 255);
 	return AT_RC_OK;
 }
 
@@ -149,7 +147,7 @@ static enum at_rc cops_read(struct at_req *req, struct modem *m)
 		return AT_RC_OK;
 	}
 	cmd_reply(req, "+COPS", "%d,%d,\"%s\",%d", mode, m->set.cops_format,
-		  oper_names[m->set.cops_format], SIM_ACT);
+		  oper_names[m->set.cops_format], netsim_cell(m->net)->act);
 	return AT_RC_OK;
 }
 

@@ -412,6 +412,14 @@ static void sock_fault(struct modem *m, enum fault_id id, bool on)
 		push_netem(m);
 }
 
+/* Wire bytes of every socket: the network's data volume and RRC activity (+UGCNTRD, +CSCON). */
+static void handle_traffic(void *data, bool out, size_t n)
+{
+	struct modem *m = data;
+
+	netsim_traffic(m->net, out ? n : 0, out ? 0 : n);
+}
+
 static int table_open(struct modem *m)
 {
 	unsigned max = m->persona->max_sockets;
@@ -420,6 +428,7 @@ static int table_open(struct modem *m)
 	if (m->socks == NULL)
 		return -ENOMEM;
 	sock_table_set_event_cb(m->socks, handle_sock_event, m);
+	sock_table_set_traffic_cb(m->socks, handle_traffic, m);
 	sock_table_set_max_secure(m->socks, m->persona->max_secure_sockets);
 	sock_table_set_pcap(m->socks, m->sock_state->pcap);
 	sock_table_set_keylog(m->socks, m->sock_state->keylog_fd);
@@ -449,6 +458,9 @@ static void table_close(struct modem *m)
 		m->sock_state->usosec_ms[id] = 0;
 	}
 	memset(m->sock_state->data, 0, sizeof(m->sock_state->data));
+	if (m->socks != NULL)
+		sock_table_set_traffic_cb(m->socks, NULL,
+					  NULL); /* closing sends nothing we count */
 	sock_table_destroy(m->socks);
 	m->socks = NULL;
 }

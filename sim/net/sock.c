@@ -74,6 +74,8 @@ static void wire(void *data, bool out, const void *bytes, size_t n)
 		s->bytes_sent += n;
 	else
 		s->bytes_recv += n;
+	if (s->t->traffic_fn != NULL && n > 0)
+		s->t->traffic_fn(s->t->traffic_data, out, n);
 	if (s->t->pcap != NULL && pcap_flow_data(s->t->pcap, &s->flow, out, bytes, n) < 0)
 		log_warn("pcap write failed");
 }

@@ -109,6 +109,13 @@ struct sock_table *sock_table_create(struct loop *loop, unsigned max_sockets);
 /* Closes every socket. NULL-safe. */
 void sock_table_destroy(struct sock_table *t);
 void sock_table_set_event_cb(struct sock_table *t, sock_event_fn *fn, void *data);
+/*
+ * Wire traffic of every socket (the bytes +USOCTL params 2/3 count, TLS records included):
+ * called synchronously with out = true for bytes sent, false for bytes received. The owner
+ * feeds its data-volume counters and the radio's activity from it. NULL: none.
+ */
+typedef void sock_traffic_fn(void *data, bool out, size_t n);
+void sock_table_set_traffic_cb(struct sock_table *t, sock_traffic_fn *fn, void *data);
 /* Borrowed stores used by secure sockets at connect time. */
 void sock_table_set_security(struct sock_table *t, const struct secprof_store *profiles,
 			     const struct credstore *creds);

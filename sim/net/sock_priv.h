@@ -71,6 +71,8 @@ struct sock_table {
 	struct slot *slots;
 	sock_event_fn *ev_fn;
 	void *ev_data;
+	sock_traffic_fn *traffic_fn;
+	void *traffic_data;
 	const struct secprof_store *profiles;
 	const struct credstore *creds;
 	secprof_psk_gen_fn *psk_gen;

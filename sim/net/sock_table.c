@@ -125,6 +125,12 @@ void sock_table_set_event_cb(struct sock_table *t, sock_event_fn *fn, void *data
 	t->ev_data = data;
 }
 
+void sock_table_set_traffic_cb(struct sock_table *t, sock_traffic_fn *fn, void *data)
+{
+	t->traffic_fn = fn;
+	t->traffic_data = data;
+}
+
 void sock_table_set_security(struct sock_table *t, const struct secprof_store *profiles,
 			     const struct credstore *creds)
 {

@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "api.h"
+#include "limit.h"
 #include "rot/platform.h"
 #include "rot/rot.h"
 
@@ -641,6 +642,183 @@ static void test_reload(void **state)
 	free(tok);
 }
 
+/* ---- issue 13: strict input, failure rate limit, FIFO reload -------------------------------- */
+
+/* A demo-account identity GetPSK answers with 200. */
+static void demo_identity(char *idhex)
+{
+	struct platform *p = platform_load_default();
+	struct rot_psk psk;
+
+	device_generate(platform_find_device(p, "0A04F008003C9623"), 9, 16, idhex, &psk);
+	rot_psk_clear(&psk);
+	platform_destroy(p);
+}
+
+static void test_strict_json(void **state)
+{
+	struct fixture *f = *state;
+	char *tok = login(f, DEMO_KEY, DEMO_SECRET, "AuthToken");
+	char id[ROT_IDENTITY_HEX + 1], body[512];
+	const char *pub = "/v1/GetPSK";
+
+	demo_identity(id);
+	snprintf(body, sizeof(body), "{\"KeyID\":\"%s\"}", id);
+	assert_int_equal(call(f, API_SURFACE_PUBLIC, "POST", pub, tok, JSON, body, NULL), 200);
+	/* cJSON cuts a string at \u0000: "<valid>\u0000x" would pass as "<valid>". */
+	snprintf(body, sizeof(body), "{\"KeyID\":\"%s\\u0000x\"}", id);
+	assert_int_equal(
+		call_err(f, API_SURFACE_PUBLIC, "POST", pub, tok, JSON, body, "malformed_json"),
+		400);
+	snprintf(body, sizeof(body), "{\"KeyID\":\"%s\",\"KeyLength\":\"128\\u0000x\"}", id);
+	assert_int_equal(
+		call_err(f, API_SURFACE_PUBLIC, "POST", pub, tok, JSON, body, "malformed_json"),
+		400);
+	snprintf(body, sizeof(body), "{\"APIKey\":\"%s\",\"APISecret\":\"%s\\u0000x\"}", DEMO_KEY,
+		 DEMO_SECRET);
+	assert_int_equal(call_err(f, API_SURFACE_PUBLIC, "POST", "/v1/authenticate", NULL, JSON,
+				  body, "malformed_json"),
+			 400);
+	/* Duplicate members: which one wins must not be left to the parser. */
+	snprintf(body, sizeof(body), "{\"KeyID\":\"00\",\"KeyID\":\"%s\"}", id);
+	assert_int_equal(
+		call_err(f, API_SURFACE_PUBLIC, "POST", pub, tok, JSON, body, "malformed_json"),
+		400);
+	snprintf(body, sizeof(body), "{\"KeyID\":\"%s\",\"x\":{\"a\":1,\"a\":2}}", id);
+	assert_int_equal(call(f, API_SURFACE_PUBLIC, "POST", pub, tok, JSON, body, NULL), 400);
+	/* A raw control byte inside a string. */
+	snprintf(body, sizeof(body), "{\"KeyID\":\"%s\x01\"}", id);
+	assert_int_equal(call(f, API_SURFACE_PUBLIC, "POST", pub, tok, JSON, body, NULL), 400);
+	/* Control: an escaped backslash before "u0000" is two ordinary characters. */
+	snprintf(body, sizeof(body), "{\"APIKey\":\"%s\",\"APISecret\":\"\\\\u0000\"}", DEMO_KEY);
+	assert_int_equal(call_err(f, API_SURFACE_PUBLIC, "POST", "/v1/authenticate", NULL, JSON,
+				  body, "invalid_credentials"),
+			 401);
+	free(tok);
+}
+
+static void test_admin_strict(void **state)
+{
+	struct fixture *f = *state;
+	const char *acct =
+		"{\"name\":\"acme\",\"api_key\":\"aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee\","
+		"\"api_secret\":\"acmeSecretForTheAdminTest000001\"";
+	char body[512];
+
+	snprintf(body, sizeof(body), "%s,\"role\":\"admin\"}", acct);
+	assert_int_equal(call_err(f, API_SURFACE_ADMIN, "POST", "/admin/accounts", NULL, JSON, body,
+				  "invalid_request"),
+			 400);
+	assert_int_equal(call_err(f, API_SURFACE_ADMIN, "POST",
+				  "/admin/devices/0A04F008003C9623/provisioning", NULL, JSON,
+				  "{\"enabled\":false,\"enable\":true}", "invalid_request"),
+			 400);
+	assert_int_equal(call_err(f, API_SURFACE_ADMIN, "POST", "/admin/devices", NULL, JSON,
+				  "{\"rot_uid\":\"0A04F00800000F01\",\"colour\":\"red\"}",
+				  "invalid_request"),
+			 400);
+	snprintf(body, sizeof(body),
+		 "{\"name\":\"ac\\u0000me\",\"api_key\":\"aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee\","
+		 "\"api_secret\":\"acmeSecretForTheAdminTest000001\"}");
+	assert_int_equal(call_err(f, API_SURFACE_ADMIN, "POST", "/admin/accounts", NULL, JSON, body,
+				  "malformed_json"),
+			 400);
+	/* Nothing of the refused writes reached the platform; a clean write still works. */
+	snprintf(body, sizeof(body), "%s}", acct);
+	assert_int_equal(
+		call(f, API_SURFACE_ADMIN, "POST", "/admin/accounts", NULL, JSON, body, NULL), 201);
+}
+
+static int setup_limited(void **state)
+{
+	struct fixture *f;
+	struct api_config cfg = {
+		.token_ttl = 60, .refresh_ttl = 600, .fail_burst = 3, .fail_per_minute = 1
+	};
+	char err[256];
+
+	setup_builtin(state);
+	f = *state;
+	api_destroy(f->api);
+	cfg.clock = fake_clock;
+	cfg.clock_data = f;
+	f->api = api_create(&cfg, err, sizeof(err));
+	assert_non_null(f->api);
+	return 0;
+}
+
+static void test_getpsk_rate_limit(void **state)
+{
+	struct fixture *f = *state;
+	char *demo = login(f, DEMO_KEY, DEMO_SECRET, "AuthToken");
+	char *other = login(f, OTHER_KEY, OTHER_SECRET, "AuthToken");
+	char id[ROT_IDENTITY_HEX + 1], body[128];
+	struct api_request req = {
+		.method = "POST", .path = "/v1/GetPSK", .authorization = demo, .content_type = JSON
+	};
+	struct api_response resp;
+
+	demo_identity(id);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(getpsk(f, demo, "11010008FFFFFFFF000000010000", NULL, NULL), 404);
+	/* Used up: every GetPSK of this account gets 429 with Retry-After, a valid one too. */
+	snprintf(body, sizeof(body), "{\"KeyID\":\"%s\"}", id);
+	req.body = (const uint8_t *)body;
+	req.body_len = strlen(body);
+	api_handle(f->api, API_SURFACE_PUBLIC, &req, &resp);
+	assert_int_equal(resp.status, 429);
+	assert_true(resp.retry_after >= 1 && resp.retry_after <= 60);
+	assert_non_null(strstr(resp.body, "too_many_failures"));
+	api_response_finish(&resp);
+	assert_int_equal(getpsk(f, demo, "11010008FFFFFFFF000000010000", NULL, NULL), 429);
+	/* Another account is not affected. */
+	assert_int_equal(getpsk(f, other, "11010008FFFFFFFF000000010000", NULL, NULL), 404);
+	free(demo);
+	free(other);
+}
+
+static void test_limiter(void **state)
+{
+	struct limiter *l = limiter_create(2, 60); /* 2 at once, then 1 a second */
+	unsigned wait = 0;
+	char name[32];
+
+	assert_int_equal(limiter_check(l, "a", 0, &wait), 0);
+	limiter_fail(l, "a", 0);
+	assert_int_equal(limiter_check(l, "a", 0, &wait), 0);
+	limiter_fail(l, "a", 0);
+	assert_int_equal(limiter_check(l, "a", 0, &wait), -EBUSY);
+	assert_int_equal(wait, 1);
+	assert_int_equal(limiter_check(l, "b", 0, &wait), 0);
+	assert_int_equal(limiter_check(l, "a", 999, &wait), -EBUSY);
+	assert_int_equal(limiter_check(l, "a", 1000, &wait), 0);
+	/* Far more accounts than slots: memory stays fixed, a busy account stays limited. */
+	limiter_fail(l, "a", 1000);
+	for (unsigned i = 0; i < 4 * LIMIT_SLOTS; i++) {
+		snprintf(name, sizeof(name), "acct%u", i);
+		limiter_fail(l, name, 1000);
+	}
+	assert_int_equal(limiter_check(l, "a", 1000, &wait), -EBUSY);
+	limiter_destroy(l);
+}
+
+/* A FIFO in place of the platform file: refused at once, the platform keeps serving. */
+static void test_reload_fifo(void **state)
+{
+	struct fixture *f = *state;
+	char *tok = login(f, DEMO_KEY, DEMO_SECRET, "AuthToken");
+	char err[256] = "";
+
+	assert_int_equal(unlink(f->path), 0);
+	assert_int_equal(mkfifo(f->path, 0600), 0);
+	assert_int_equal(api_reload(f->api, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a regular file"));
+	assert_int_equal(
+		call(f, API_SURFACE_PUBLIC, "POST", "/v1/GetPSK", tok, JSON, valid_body, NULL),
+		404);
+	free(tok);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -665,6 +843,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_admin_add_account_and_device, setup_file,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_reload, setup_file, teardown),
+		cmocka_unit_test_setup_teardown(test_strict_json, setup_builtin, teardown),
+		cmocka_unit_test_setup_teardown(test_admin_strict, setup_file, teardown),
+		cmocka_unit_test_setup_teardown(test_getpsk_rate_limit, setup_limited, teardown),
+		cmocka_unit_test(test_limiter),
+		cmocka_unit_test_setup_teardown(test_reload_fifo, setup_file, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

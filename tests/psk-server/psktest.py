@@ -9,6 +9,7 @@ import os
 import re
 import select
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -175,3 +176,29 @@ def s_client(port, identity, psk, version="tls1_2", payload="ping", timeout=10.0
         p.kill()
         p.communicate()
     return echoed, elapsed, out.decode(errors="replace")
+
+
+def client_hello(cookie=b""):
+    """The first ClientHello (message and record sequence 0), or the second one with cookie."""
+    seq = 1 if cookie else 0
+    body = struct.pack("!H", 0xFEFD) + b"\x11" * 32 + b"\x00"
+    body += bytes([len(cookie)]) + cookie + struct.pack("!HH", 2, 0x00A8) + b"\x01\x00"
+    hs = b"\x01" + struct.pack("!I", len(body))[1:] + struct.pack("!H", seq) + b"\x00" * 3 \
+        + struct.pack("!I", len(body))[1:] + body
+    return b"\x16\xfe\xff\x00\x00" + struct.pack("!Q", seq)[2:] + struct.pack("!H", len(hs)) + hs
+
+
+def run_groups(exe, fns):
+    """Runs each test function fn(t, exe, mock) against one mock API; returns the exit status."""
+    t = Tap()
+    mock = start_mock()
+    try:
+        for fn in fns:
+            try:
+                fn(t, exe, mock)
+            except Exception as e:  # a crashed group is a failure, not a silent skip
+                import traceback
+                t.ok(False, "%s raised %r" % (fn.__name__, e), traceback.format_exc())
+    finally:
+        mock.stop()
+    return t.finish()

@@ -5,12 +5,11 @@
 Usage: test_psk_server.py UKMS-PSK-SERVER [tls|api|dtls]...
 """
 import socket
-import struct
 import sys
 import threading
 import time
 
-from psktest import Tap, mock_call, s_client, start_mock, start_server
+from psktest import client_hello, mock_call, run_groups, s_client, start_server
 
 OK_ID, OK_PSK, OK_UID = "11010008002F33244B115B0AEEB9", "E5DE45B367DB690F2E17CF9D80A18E87", \
     "0002000089282245"
@@ -168,14 +167,6 @@ def test_api_failures(t, exe, mock):
         srv.stop()
 
 
-def client_hello(cookie=b""):
-    body = struct.pack("!H", 0xFEFD) + b"\x11" * 32 + b"\x00"
-    body += bytes([len(cookie)]) + cookie + struct.pack("!HH", 2, 0x00A8) + b"\x01\x00"
-    hs = b"\x01" + struct.pack("!I", len(body))[1:] + b"\x00\x00" + b"\x00" * 3 \
-        + struct.pack("!I", len(body))[1:] + body
-    return b"\x16\xfe\xff" + b"\x00" * 8 + struct.pack("!H", len(hs)) + hs
-
-
 def test_dtls(t, exe, mock):
     srv = start_server(exe, mock.url, "--dtls", "--handshake-timeout", "2")
     try:
@@ -240,20 +231,8 @@ GROUPS = {
 
 
 def main():
-    exe = sys.argv[1]
     groups = sys.argv[2:] or sorted(GROUPS)
-    t = Tap()
-    mock = start_mock()
-    try:
-        for fn in [fn for g in groups for fn in GROUPS[g]]:
-            try:
-                fn(t, exe, mock)
-            except Exception as e:  # a crashed group is a failure, not a silent skip
-                import traceback
-                t.ok(False, "%s raised %r" % (fn.__name__, e), traceback.format_exc())
-    finally:
-        mock.stop()
-    return t.finish()
+    return run_groups(sys.argv[1], [fn for g in groups for fn in GROUPS[g]])
 
 
 if __name__ == "__main__":

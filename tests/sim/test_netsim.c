@@ -16,8 +16,9 @@
 #include "loop.h"
 #include "netsim.h"
 
-#define DELAY_MS   2000
-#define MAX_EVENTS 32
+#define DELAY_MS    2000
+#define MAX_EVENTS  32
+#define RRC_IDLE_MS 5000
 
 struct ev {
 	enum netsim_event ev;
@@ -31,6 +32,8 @@ struct fixture {
 	uint64_t now;
 	struct ev events[MAX_EVENTS];
 	size_t n_events;
+	int rrc[MAX_EVENTS]; /* NETSIM_EV_RRC args, kept apart from the other events */
+	size_t n_rrc;
 };
 
 static uint64_t fake_clock(void *data)
@@ -42,6 +45,11 @@ static void on_event(void *data, enum netsim_event ev, int arg, bool by_network)
 {
 	struct fixture *f = data;
 
+	if (ev == NETSIM_EV_RRC) {
+		assert_true(f->n_rrc < MAX_EVENTS);
+		f->rrc[f->n_rrc++] = arg;
+		return;
+	}
 	assert_true(f->n_events < MAX_EVENTS);
 	f->events[f->n_events++] = (struct ev){ ev, arg, by_network };
 }
@@ -60,6 +68,7 @@ static int setup(void **state)
 	loop_set_clock(f->loop, fake_clock, f);
 	cfg.loop = f->loop;
 	cfg.reg_delay_ms = DELAY_MS;
+	cfg.rrc_idle_ms = RRC_IDLE_MS;
 	cfg.on_event = on_event;
 	cfg.event_data = f;
 	f->net = netsim_create(&cfg);
@@ -321,6 +330,110 @@ static void test_pdp_needs_attach(void **state)
 	assert_int_equal(f->n_events, 0);
 }
 
+/* +CSCON: attach and traffic bring RRC up, RRC_IDLE_MS of silence releases it (fake clock). */
+static void test_rrc_inactivity(void **state)
+{
+	struct fixture *f = *state;
+
+	radio_off(f);
+	f->n_rrc = 0;
+	assert_false(netsim_rrc_connected(f->net));
+	assert_int_equal(netsim_set_fun(f->net, 1), 0);
+	advance(f, DELAY_MS);
+	assert_true(netsim_rrc_connected(f->net)); /* attach signalling */
+	assert_int_equal(f->n_rrc, 1);
+	assert_int_equal(f->rrc[0], 1);
+	advance(f, RRC_IDLE_MS - 1);
+	assert_true(netsim_rrc_connected(f->net));
+	netsim_traffic(f->net, 10, 0); /* re-arms the timer, no second event */
+	advance(f, RRC_IDLE_MS - 1);
+	assert_true(netsim_rrc_connected(f->net));
+	assert_int_equal(f->n_rrc, 1);
+	advance(f, 1);
+	assert_false(netsim_rrc_connected(f->net));
+	assert_int_equal(f->n_rrc, 2);
+	assert_int_equal(f->rrc[1], 0);
+	/* traffic from idle connects again; losing service releases at once */
+	netsim_traffic(f->net, 0, 5);
+	assert_true(netsim_rrc_connected(f->net));
+	assert_int_equal(f->n_rrc, 3);
+	assert_int_equal(netsim_set_fun(f->net, 4), 0);
+	assert_false(netsim_rrc_connected(f->net));
+	assert_int_equal(f->n_rrc, 4);
+	assert_int_equal(f->rrc[3], 0);
+	/* no context: traffic is ignored and does not connect */
+	netsim_traffic(f->net, 100, 100);
+	assert_false(netsim_rrc_connected(f->net));
+	advance(f, 2 * RRC_IDLE_MS);
+	assert_int_equal(f->n_rrc, 4);
+}
+
+/* +UGCNTRD: traffic counts on the default bearer; sessions restart, totals run on. */
+static void test_traffic_counters(void **state)
+{
+	struct fixture *f = *state;
+	struct netsim_counters c;
+
+	registered(f);
+	netsim_traffic(f->net, 100, 40);
+	netsim_traffic(f->net, 1, 2);
+	assert_int_equal(netsim_counters(f->net, 1, &c), 0);
+	assert_int_equal(c.sess_sent, 101);
+	assert_int_equal(c.sess_recv, 42);
+	assert_int_equal(c.total_sent, 101);
+	assert_int_equal(c.total_recv, 42);
+	assert_int_equal(netsim_counters(f->net, 2, &c), 0);
+	assert_int_equal(c.total_sent, 0);
+	/* a new session of cid 1 after a reattach: session 0, totals kept */
+	assert_int_equal(netsim_set_attach(f->net, false), 0);
+	assert_int_equal(netsim_set_attach(f->net, true), 0);
+	advance(f, DELAY_MS);
+	assert_true(netsim_pdp_is_active(f->net, 1));
+	netsim_traffic(f->net, 7, 0);
+	assert_int_equal(netsim_counters(f->net, 1, &c), 0);
+	assert_int_equal(c.sess_sent, 7);
+	assert_int_equal(c.sess_recv, 0);
+	assert_int_equal(c.total_sent, 108);
+	assert_int_equal(c.total_recv, 42);
+	/* +UGCNTSET: totals set, sessions restart at 0; range checked */
+	assert_int_equal(netsim_set_totals(f->net, 1, 1000, 2000), 0);
+	assert_int_equal(netsim_counters(f->net, 1, &c), 0);
+	assert_int_equal(c.total_sent, 1000);
+	assert_int_equal(c.total_recv, 2000);
+	assert_int_equal(c.sess_sent, 0);
+	assert_int_equal(c.sess_recv, 0);
+	netsim_traffic(f->net, 3, 4);
+	assert_int_equal(netsim_counters(f->net, 1, &c), 0);
+	assert_int_equal(c.sess_sent, 3);
+	assert_int_equal(c.total_recv, 2004);
+	assert_int_equal(netsim_set_totals(f->net, 0, 0, 0), -EINVAL);
+	assert_int_equal(netsim_counters(f->net, NETSIM_CID_MAX + 1, &c), -EINVAL);
+}
+
+/* The cell behind +CSQ/+CESQ/+UCGED: the 27.007 indices follow from the dBm values. */
+static void test_cell_indices(void **state)
+{
+	struct fixture *f = *state;
+	const struct netsim_cell *c = netsim_cell(f->net);
+	struct netsim_cell x = *c;
+
+	assert_int_equal(netsim_cell_csq(c), (c->rssi_dbm + 113) / 2);
+	assert_int_equal(netsim_cell_rsrp_index(c), c->rsrp_dbm + 141);
+	assert_int_equal(netsim_cell_rsrq_index(c), 2 * c->rsrq_db + 40);
+	x.rssi_dbm = -200;
+	x.rsrp_dbm = -200;
+	x.rsrq_db = -40;
+	assert_int_equal(netsim_cell_csq(&x), 0);
+	assert_int_equal(netsim_cell_rsrp_index(&x), 0);
+	assert_int_equal(netsim_cell_rsrq_index(&x), 0);
+	x.rssi_dbm = 0;
+	x.rsrp_dbm = 0;
+	x.rsrq_db = 10;
+	assert_int_equal(netsim_cell_csq(&x), 31);
+	assert_int_equal(netsim_cell_rsrp_index(&x), 97);
+	assert_int_equal(netsim_cell_rsrq_index(&x), 34);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +451,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_coverage_loss_is_by_network, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pdp_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pdp_needs_attach, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rrc_inactivity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_traffic_counters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cell_indices, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("netsim", tests, NULL, NULL);

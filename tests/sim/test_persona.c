@@ -153,6 +153,43 @@ static void test_every_model_has_rot_and_sockets(void **state)
 	}
 }
 
+/*
+ * Radio rows (issue 10) are consistent: the factory +URAT list is made of allowed RATs, each
+ * once, within the count, and holds the simulated cell's RAT; the factory band mask of that
+ * RAT holds the cell's band 5; a persona with a +UCGED set has mode 0 and one report mode.
+ */
+static void test_radio_rows_consistent(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < persona_count(); i++) {
+		const struct persona *p = persona_at(i);
+		unsigned seen = 0, n = 0;
+		bool lte = false;
+
+		for (size_t k = 0; k < PERSONA_RATS_MAX && p->rat_default[k] >= 0; k++, n++) {
+			unsigned bit = 1u << p->rat_default[k];
+
+			assert_true(p->rats & bit);
+			assert_false(seen & bit);
+			seen |= bit;
+			lte = lte || p->rat_default[k] == p->rat_lte;
+		}
+		assert_true(n >= 1 && n <= p->rats_max);
+		assert_true(lte);
+		if (p->has_bandmask) {
+			assert_non_null(p->bands_default);
+			assert_true(p->bands_default[p->bandmask_cell][0] & (1ull << (5 - 1)));
+		}
+		if (p->ucged_modes != 0) {
+			assert_true(p->ucged_modes & 1u);
+			assert_true(p->ucged_modes & ((1u << 2) | (1u << 5)));
+		} else {
+			assert_int_equal(p->ucged, PERSONA_UCGED_R5);
+		}
+		assert_true(p->edrx_acts & (1u << 4)); /* the cell's Cat-M1/LTE eDRX */
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_r4_flags),
 		cmocka_unit_test(test_r422_and_lara_flags),
 		cmocka_unit_test(test_every_model_has_rot_and_sockets),
+		cmocka_unit_test(test_radio_rows_consistent),
 	};
 
 	return cmocka_run_group_tests_name("persona", tests, NULL, NULL);

@@ -50,10 +50,10 @@ def read_line(sim, until):
             return None
 
 
-def command(sim, cmd):
+def command(sim, cmd, deadline_s=DEADLINE_S):
     """Sends cmd; returns its lines up to and including the final result (None on timeout)."""
     sim.send(cmd.encode() + b'\r')
-    until = time.monotonic() + DEADLINE_S
+    until = time.monotonic() + deadline_s
     lines = []
     while True:
         line = read_line(sim, until)
@@ -64,8 +64,8 @@ def command(sim, cmd):
             return lines
 
 
-def wait_for(sim, regex):
-    until = time.monotonic() + DEADLINE_S
+def wait_for(sim, regex, deadline_s=DEADLINE_S):
+    until = time.monotonic() + deadline_s
     while True:
         line = read_line(sim, until)
         if line is None or re.fullmatch(regex, line):
@@ -131,19 +131,24 @@ def run_persona(exe, tap, model, cgmm, upsda, colon):
         tap.point(rc == 0, '%s: ukms-sim exits 0 on SIGTERM' % model, 'exit %s' % rc)
 
 
-def main(argv):
+def run_all(argv, doc, rows, run_one, prefix):
+    """main() of the per-persona scripts: run_one(exe, tap, *row) for each row, TAP exit."""
     if len(argv) != 2:
-        print(__doc__)
+        print(doc)
         return 2
-    state = tempfile.mkdtemp(prefix='ukms-personas-')
+    state = tempfile.mkdtemp(prefix=prefix)
     os.environ['XDG_STATE_HOME'] = state
     tap = Tap()
     try:
-        for p in PERSONAS:
-            run_persona(argv[1], tap, *p)
+        for row in rows:
+            run_one(argv[1], tap, *row)
     finally:
         shutil.rmtree(state, ignore_errors=True)
     return tap.done()
+
+
+def main(argv):
+    return run_all(argv, __doc__, PERSONAS, run_persona, 'ukms-personas-')
 
 
 if __name__ == '__main__':

@@ -107,7 +107,10 @@ const struct platform_account *platform_find_api_key(const struct platform *p, c
  */
 int platform_resolve(const struct platform *p, const struct rot_identity *id,
 		     const struct platform_device **out);
-/* platform_resolve + rot_psk_derive. len 16 or 32. */
+/*
+ * platform_resolve + rot_psk_derive. len 16 or 32. An unknown or forged identity costs the same
+ * (one tag check and one derivation against a dummy key); psk is wiped on failure.
+ */
 int platform_derive_psk(const struct platform *p, const struct rot_identity *id, size_t len,
 			const struct platform_device **dev, struct rot_psk *psk);
 /* rot_device_init for a registered device. */
