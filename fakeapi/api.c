@@ -25,8 +25,8 @@ struct api {
 	struct snapshot *cur;
 	unsigned long swaps; /* guarded by cur_lock: how many snapshots were published */
 	pthread_mutex_t mutation_lock;
-	struct api_faults *faults; /* h_faults.c */
 	struct limiter *limiter;   /* failed GetPSK lookups per account */
+	struct api_faults *faults; /* h_faults.c */
 };
 
 static int64_t realtime(void *data)
@@ -184,8 +184,8 @@ void api_destroy(struct api *a)
 	if (a == NULL)
 		return;
 	api_snapshot_release(a->cur);
-	api_faults_destroy(a->faults);
 	limiter_destroy(a->limiter);
+	api_faults_destroy(a->faults);
 	pthread_mutex_destroy(&a->cur_lock);
 	pthread_mutex_destroy(&a->mutation_lock);
 	free(a->path_copy);

@@ -52,11 +52,11 @@ static const struct err_def err_table[] = {
 	{ API_ERR_TOO_LARGE, 413, "payload_too_large", "the request body exceeds 16384 bytes" },
 	{ API_ERR_MEDIA_TYPE, 415, "unsupported_media_type",
 	  "Content-Type must be application/json" },
+	{ API_ERR_TOO_MANY_FAILURES, 429, "too_many_failures",
+	  "too many failed GetPSK lookups for this account; retry after Retry-After seconds" },
 	{ API_ERR_FAULT_UNAVAILABLE, 503, "service_unavailable",
 	  "the service is unavailable (injected fault)" },
 	{ API_ERR_FAULT_THROTTLED, 429, "too_many_requests", "too many requests (injected fault)" },
-	{ API_ERR_TOO_MANY_FAILURES, 429, "too_many_failures",
-	  "too many failed GetPSK lookups for this account; retry after Retry-After seconds" },
 	{ API_ERR_INTERNAL, 500, "internal_error", "internal error" },
 };
 
@@ -258,6 +258,8 @@ void api_handle(struct api *a, enum api_surface surface, const struct api_reques
 	c.snap = api_snapshot_acquire(a);
 	if (surface == API_SURFACE_PUBLIC)
 		rc = api_fault_request(api_get_faults(a), req->path, &delay_ms);
+	if (rc == -API_ERR_FAULT_THROTTLED)
+		r.retry_after = 1;
 	api_fault_delay(delay_ms);
 	rt = rc == 0 ? route_find(surface, &c, resp, &rc) : NULL;
 	if (rt != NULL)

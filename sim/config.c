@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "netsim.h"
 #include "fault.h"
 #include "persona.h"
 #include "ukms_config.h"
@@ -29,12 +30,13 @@ enum opt_id {
 	OPT_SEAL_DELAY,
 	OPT_UNSEALED_CME,
 	OPT_SEC_BUSY,
+	OPT_APN,
+	OPT_RRC_IDLE,
 	OPT_FAULT,
 	OPT_SEED,
 	OPT_CONTROL,
 	OPT_KEYLOG,
 	OPT_RECORD,
-	OPT_RRC_IDLE,
 };
 
 static const struct option long_opts[] = {
@@ -52,12 +54,13 @@ static const struct option long_opts[] = {
 	{ "seal-delay-ms", required_argument, NULL, OPT_SEAL_DELAY },
 	{ "unsealed-cme", required_argument, NULL, OPT_UNSEALED_CME },
 	{ "sec-busy-ms", required_argument, NULL, OPT_SEC_BUSY },
+	{ "apn", required_argument, NULL, OPT_APN },
+	{ "rrc-idle-ms", required_argument, NULL, OPT_RRC_IDLE },
 	{ "fault", required_argument, NULL, OPT_FAULT },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "keylog", required_argument, NULL, OPT_KEYLOG },
 	{ "record", required_argument, NULL, OPT_RECORD },
-	{ "rrc-idle-ms", required_argument, NULL, OPT_RRC_IDLE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -84,13 +87,16 @@ void config_usage(FILE *out)
 		"                         unsealed module, 0..65535 (default 3)\n"
 		"      --sec-busy-ms N    after boot/reboot the RoT commands answer \"SEC busy\"\n"
 		"                         for N ms, 0..600000 (default 3000 on SARA-R422, else 0)\n"
+		"      --apn LIST         APNs the simulated network serves, comma-separated\n"
+		"                         (default " NETSIM_APNS_DEFAULT
+		"; an empty APN always works)\n"
+		"      --rrc-idle-ms N    RRC released after N ms without traffic, 1..3600000\n"
+		"                         (default 10000; +CSCON)\n"
 		"      --fault NAME[:K=V,...]  switch a fault on (repeatable; docs/faults.md)\n"
 		"      --seed N           seed of the faults' random choices (default 0)\n"
 		"      --control PATH     JSON Lines control socket (docs/control.md)\n"
 		"      --keylog FILE      (D)TLS session secrets for Wireshark (NSS key log)\n"
 		"      --record FILE      write the host's session as a replayable .chat script\n"
-		"      --rrc-idle-ms N    RRC released after N ms without traffic, 1..3600000\n"
-		"                         (default 10000; +CSCON)\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          version\n\n"
 		"Models:");
@@ -238,6 +244,14 @@ static int apply(struct modem_config *cfg, int opt, const char *arg, char *err, 
 		return 0;
 	case OPT_RECORD:
 		cfg->record_path = arg;
+		return 0;
+	case OPT_APN:
+		if (netsim_apn_list_check(arg) < 0) {
+			snprintf(err, errlen, "bad --apn '%s' (1..%d names of 1..%d characters)",
+				 arg, NETSIM_APNS_MAX, NETSIM_APN_MAX);
+			return -EINVAL;
+		}
+		cfg->apns = arg;
 		return 0;
 	case OPT_FAULT:
 		return apply_fault(cfg, arg, err, errlen);

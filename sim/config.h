@@ -39,13 +39,14 @@ struct modem_config {
 	uint32_t seal_delay_ms; /* --seal-delay-ms: seal request -> sealed (cmd_rot) */
 	int unsealed_cme;       /* --unsealed-cme: +CME code of +USECPSK/+USECDEVCERT unsealed */
 	long sec_busy_ms;       /* --sec-busy-ms: RoT commands busy after boot, or -1 (persona) */
+	const char *apns;       /* --apn LIST: APNs the simulated network serves, NULL: default */
+	uint32_t rrc_idle_ms;   /* --rrc-idle-ms: RRC released after this long without traffic */
 	const char *faults[CONFIG_FAULTS_MAX]; /* --fault NAME[:k=v,...], checked (sim/fault.h) */
 	size_t n_faults;
 	uint64_t seed;            /* --seed N: the fault PRNG's seed (default 0) */
 	const char *control_path; /* --control PATH: JSON Lines control socket (sim/control.h) */
 	const char *keylog_path;  /* --keylog FILE: (D)TLS secrets, NSS key log format */
 	const char *record_path;  /* --record FILE: the host's session as a .chat script */
-	uint32_t rrc_idle_ms;     /* --rrc-idle-ms: RRC released after this long without traffic */
 };
 
 enum config_result {

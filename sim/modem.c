@@ -135,7 +135,7 @@ void modem_profile_reset(struct modem *m)
 static void settings_boot(struct modem *m)
 {
 	bool hex = m->persona->hexmode_persists && m->set.hex_mode;
-	int mno = m->set.mnoprof != 0 ? m->set.mnoprof : 100;
+	int mno = m->set.mnoprof; /* factory value or the NVM's, set before the modules load */
 	int ugprf = m->set.ugprf_bitmap;
 
 	m->set = (struct modem_settings){ .ipr = 115200, .cops_format = 0 };
@@ -350,7 +350,8 @@ static int create_parts(struct modem *m, char *err, size_t errlen)
 				    .reg_delay_ms = m->cfg.reg_delay_ms,
 				    .rrc_idle_ms = m->cfg.rrc_idle_ms,
 				    .on_event = handle_net_event,
-				    .event_data = m };
+				    .event_data = m,
+				    .apns = m->cfg.apns };
 	struct pty_config pc = {
 		.loop = m->loop,
 		.link = m->cfg.link,
@@ -447,16 +448,17 @@ struct modem *modem_create(struct loop *loop, const struct modem_config *cfg, ch
 	}
 	m->cfg = *cfg;
 	m->loop = loop;
+	m->set.mnoprof = MODEM_MNOPROF_FACTORY; /* the security module's NVM load may replace it */
 	if (pick_identity(m, err, errlen) < 0 || create_parts(m, err, errlen) < 0) {
 		modem_destroy(m);
 		return NULL;
 	}
 	settings_boot(m);
 	netsim_reset(m->net);
-	modules_boot(m);
 	log_info("%s (%s %s), device %s, IMEI %s", m->persona->model, m->persona->family,
 		 m->persona->fw_gen, m->device->uid_hex, m->device->imei);
-	modem_fault_start(m);
+	modem_fault_start(m); /* boot noise (Q21) before the groups' start-up text */
+	modules_boot(m);
 	return m;
 }
 

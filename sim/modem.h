@@ -40,6 +40,7 @@ struct credstore;
 struct cmd_sec_state;
 struct cmd_sock_state;
 struct cmd_radio_state;
+struct cmd_sim_state;
 
 #define MODEM_APN_MAX      99
 #define MODEM_AUTH_MAX     64
@@ -48,6 +49,9 @@ struct cmd_radio_state;
 #define MODEM_PSD_VALUE    128
 #define MODEM_UDCONF_MAX   16
 #define MODEM_REBOOT_MS    300 /* silent time of a CFUN=15/16 reset */
+
+/* +UMNOPROF until a host sets one (then kept in the NVM, 0 included) */
+#define MODEM_MNOPROF_FACTORY 100
 
 enum modem_reg_cmd { MODEM_CREG = 0, MODEM_CGREG, MODEM_CEREG, MODEM_REG_CMDS };
 
@@ -74,6 +78,7 @@ struct modem_settings {
 	} udconf[MODEM_UDCONF_MAX];
 	size_t n_udconf;
 	long clock_offset_s; /* +CCLK set: offset from the host clock */
+	int clock_tz_q;      /* +CCLK set: time zone in quarter hours, shown on read */
 };
 
 struct modem_pdp {
@@ -150,6 +155,7 @@ struct modem {
 	struct cmd_sec_state *sec;
 	struct cmd_sock_state *sock_state; /* cmd_socket.c */
 	struct cmd_radio_state *radio;     /* cmd_radio.c */
+	struct cmd_sim_state *sim;         /* cmd_sim.c: the SIM's EFs (+CRSM) */
 };
 
 /*

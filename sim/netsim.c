@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "log.h"
 #include "loop.h"
@@ -16,7 +18,8 @@
 
 struct pdp {
 	bool active;
-	unsigned host; /* last octet of 10.64.0.x */
+	unsigned host;                /* last octet of 10.64.0.x */
+	char apn[NETSIM_APN_MAX + 1]; /* requested APN, "" = network default */
 	struct netsim_counters cnt;
 };
 
@@ -41,6 +44,9 @@ struct netsim {
 	struct loop_source *timer;
 	struct pdp pdp[NETSIM_CID_MAX + 1];
 	unsigned next_host;
+	char *apns;                           /* served APNs, comma-separated */
+	char default_apn[NETSIM_APN_MAX + 1]; /* the first of them */
+	int esm_cause;
 };
 
 static void emit(struct netsim *n, enum netsim_event ev, int arg, bool by_network)
@@ -137,7 +143,14 @@ static void handle_registered(void *data)
 	n->attached = true;
 	rrc_activity(n); /* attach signalling */
 	emit(n, NETSIM_EV_ATTACH, 0, false);
-	pdp_up(n, 1, true); /* default EPS bearer, set up by the network */
+	/* default EPS bearer, set up by the network with cid 1's APN */
+	if (netsim_apn_is_served(n, n->pdp[1].apn)) {
+		pdp_up(n, 1, true);
+	} else {
+		n->esm_cause = NETSIM_ESM_UNKNOWN_APN;
+		log_warn("default bearer refused: APN \"%s\" not served (ESM cause 27)",
+			 n->pdp[1].apn);
+	}
 }
 
 static bool service_wanted(const struct netsim *n)
@@ -201,6 +214,13 @@ struct netsim *netsim_create(const struct netsim_config *cfg)
 	n->usable = true;
 	n->cell = default_cell;
 	n->next_host = HOST_FIRST;
+	n->apns = strdup(cfg->apns != NULL ? cfg->apns : NETSIM_APNS_DEFAULT);
+	if (n->apns == NULL || netsim_apn_list_check(n->apns) < 0) {
+		log_error("bad APN list");
+		netsim_destroy(n);
+		return NULL;
+	}
+	memcpy(n->default_apn, n->apns, strcspn(n->apns, ","));
 	return n;
 }
 
@@ -209,6 +229,7 @@ void netsim_destroy(struct netsim *n)
 	if (n == NULL)
 		return;
 	cancel_timer(n);
+	free(n->apns);
 	loop_remove(n->loop, n->rrc_timer);
 	free(n);
 }
@@ -225,8 +246,11 @@ void netsim_reset(struct netsim *n)
 	n->coverage = true;
 	n->attached = false;
 	n->reg = NETSIM_REG_NONE;
-	for (int cid = 0; cid <= NETSIM_CID_MAX; cid++)
+	n->esm_cause = 0;
+	for (int cid = 0; cid <= NETSIM_CID_MAX; cid++) {
 		n->pdp[cid].active = false;
+		n->pdp[cid].apn[0] = '\0';
+	}
 	update(n, false);
 }
 
@@ -344,8 +368,86 @@ int netsim_pdp_set(struct netsim *n, int cid, bool on)
 	}
 	if (!n->attached)
 		return -ENETDOWN;
+	if (!n->pdp[cid].active && !netsim_apn_is_served(n, n->pdp[cid].apn)) {
+		n->esm_cause = NETSIM_ESM_UNKNOWN_APN;
+		log_info("cid %d: APN \"%s\" not served (ESM cause 27)", cid, n->pdp[cid].apn);
+		return -EDESTADDRREQ;
+	}
 	pdp_up(n, cid, false);
 	return 0;
+}
+
+int netsim_pdp_define(struct netsim *n, int cid, const char *apn)
+{
+	size_t len = apn != NULL ? strlen(apn) : 0;
+
+	if (cid < 1 || cid > NETSIM_CID_MAX)
+		return -EINVAL;
+	if (len > NETSIM_APN_MAX)
+		return -ENAMETOOLONG;
+	memcpy(n->pdp[cid].apn, len > 0 ? apn : "", len + 1);
+	return 0;
+}
+
+/* Calls fn for each name of a comma-separated list until it returns true. */
+static bool list_any(const char *list, bool (*fn)(const char *name, size_t len, const void *arg),
+		     const void *arg)
+{
+	const char *p = list;
+
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+
+		if (fn(p, len, arg))
+			return true;
+		if (comma == NULL)
+			return false;
+		p = comma + 1;
+	}
+}
+
+static bool name_bad(const char *name, size_t len, const void *arg)
+{
+	size_t *count = (size_t *)(uintptr_t)arg;
+
+	if (++*count > NETSIM_APNS_MAX || len == 0 || len > NETSIM_APN_MAX)
+		return true;
+	for (size_t i = 0; i < len; i++)
+		if (name[i] <= ' ' || name[i] > '~' || name[i] == '"')
+			return true;
+	return false;
+}
+
+int netsim_apn_list_check(const char *list)
+{
+	size_t count = 0;
+
+	if (list == NULL || list_any(list, name_bad, &count))
+		return -EINVAL;
+	return 0;
+}
+
+static bool name_is(const char *name, size_t len, const void *arg)
+{
+	const char *apn = arg;
+
+	return strlen(apn) == len && strncasecmp(name, apn, len) == 0;
+}
+
+bool netsim_apn_is_served(const struct netsim *n, const char *apn)
+{
+	return apn == NULL || apn[0] == '\0' || list_any(n->apns, name_is, apn);
+}
+
+const char *netsim_default_apn(const struct netsim *n)
+{
+	return n->default_apn;
+}
+
+int netsim_esm_cause(const struct netsim *n)
+{
+	return n->esm_cause;
 }
 
 bool netsim_pdp_is_active(const struct netsim *n, int cid)

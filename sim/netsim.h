@@ -23,6 +23,12 @@ struct loop;
 struct netsim;
 
 #define NETSIM_CID_MAX 8 /* cids 1..8 */
+#define NETSIM_APN_MAX 99
+/* APNs the network serves unless configured (--apn): ubxlib's APN for test IMSIs 00101... */
+#define NETSIM_APNS_DEFAULT "internet"
+#define NETSIM_APNS_MAX     16
+/* 3GPP 24.301 ESM cause of a PDN connectivity reject for an APN the network does not serve. */
+#define NETSIM_ESM_UNKNOWN_APN 27
 
 /* 3GPP 27.007 <stat> values. */
 enum netsim_reg {
@@ -55,7 +61,15 @@ struct netsim_config {
 	uint32_t rrc_idle_ms; /* inactivity before the network releases RRC; 0: 10000 */
 	netsim_event_fn *on_event;
 	void *event_data;
+	/* APNs the network serves, comma-separated (copied); NULL: NETSIM_APNS_DEFAULT. */
+	const char *apns;
 };
+
+/*
+ * Checks an APN list for netsim_config.apns: 1..NETSIM_APNS_MAX comma-separated names of
+ * 1..NETSIM_APN_MAX printable characters without spaces or quotes. Returns 0 or -EINVAL.
+ */
+int netsim_apn_list_check(const char *list);
 
 struct netsim *netsim_create(const struct netsim_config *cfg);
 void netsim_destroy(struct netsim *n); /* NULL-safe */
@@ -101,9 +115,23 @@ void netsim_set_usable(struct netsim *n, bool on);
 
 /*
  * CGACT for one context. Activation needs attachment (-ENETDOWN) and a cid in 1..8 (-EINVAL);
- * it assigns an address 10.64.0.<h>. Idempotent.
+ * the context's APN must be one the network serves, or empty (the network's default APN):
+ * otherwise -EDESTADDRREQ and the ESM cause becomes NETSIM_ESM_UNKNOWN_APN. It assigns an
+ * address 10.64.0.<h>. Idempotent.
  */
 int netsim_pdp_set(struct netsim *n, int cid, bool on);
+/*
+ * +CGDCONT: the APN a context asks for ("" or NULL: the network's default). Applies to the
+ * next activation (also the default bearer at attach, cid 1). Reset by netsim_reset.
+ * Returns 0, -EINVAL (cid) or -ENAMETOOLONG.
+ */
+int netsim_pdp_define(struct netsim *n, int cid, const char *apn);
+/* The APN the network gives a context that asked for none: the first served APN. */
+const char *netsim_default_apn(const struct netsim *n);
+/* Case-insensitive (3GPP 23.003 9.1): is apn one of the served APNs? "" is always served. */
+bool netsim_apn_is_served(const struct netsim *n, const char *apn);
+/* 3GPP ESM cause of the last failed activation (+CEER), 0 when none failed since power-on. */
+int netsim_esm_cause(const struct netsim *n);
 bool netsim_pdp_is_active(const struct netsim *n, int cid);
 /* Dotted address of an active context into out (>= 16 bytes). Returns 0 or -ENOENT. */
 int netsim_pdp_addr(const struct netsim *n, int cid, char *out, size_t cap);

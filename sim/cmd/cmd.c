@@ -15,7 +15,7 @@
 static const struct cmd_module *const modules[] = {
 	&cmd_basic_module,  &cmd_general_module,  &cmd_network_module, &cmd_pdp_module,
 	&cmd_dns_module,    &cmd_security_module, &cmd_rot_module,     &cmd_files_module,
-	&cmd_socket_module, &cmd_radio_module,
+	&cmd_socket_module, &cmd_radio_module,    &cmd_sim_module,
 };
 
 size_t cmd_module_count(void)

@@ -28,8 +28,8 @@ struct cmd_module {
 	void (*finish)(struct modem *m);             /* optional; must accept a failed init */
 	void (*reset)(struct modem *m, bool reboot); /* optional; ATZ/&F (false) or reboot (true) */
 	void (*net_event)(struct modem *m, enum netsim_event ev, int arg, bool by_network);
-	void (*fault)(struct modem *m, enum fault_id id, bool on); /* optional: switched */
 	void (*boot)(struct modem *m); /* optional; the module answers again (power-on, reboot) */
+	void (*fault)(struct modem *m, enum fault_id id, bool on); /* optional: switched */
 };
 
 /* The module list (cmd.c). */
@@ -75,6 +75,8 @@ extern const struct cmd_module cmd_files_module;
 extern const struct cmd_module cmd_socket_module;
 /* Radio information and configuration (issue 10, cmd_radio.c); after security (NVM). */
 extern const struct cmd_module cmd_radio_module;
+/* The SIM's elementary files through +CRSM (issue 10, cmd_sim.c); after security (NVM). */
+extern const struct cmd_module cmd_sim_module;
 /*
  * The "radio" NVM section (+CEDRXS, +URAT, +UBANDMASK): parses data into a fresh state and
  * formats it into out (fuzz target, tests). Returns 0, -EINVAL (refused image) or -errno.

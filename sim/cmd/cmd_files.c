@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Minimal module file system: +UDWNFILE (download through the '>' prompt), +ULSTFILE,
- * +UDELFILE. Enough for +USECMNG=1 (import a credential from a file). Files live in the NVM
+ * +UDELFILE, +URDFILE and +URDBLOCK (the data as raw bytes between quotes, counted by the size
+ * before them: +URDFILE: "<name>",<size>,"<data>", what ubxlib's u_cell_file.c reads). Enough for
+ * +USECMNG=1 (import a credential from a file). Files live in the NVM
  * ("files" section) and survive a reboot and a restart. Limits: SEC_FILES_MAX files of at most
- * SEC_FILE_SIZE_MAX bytes, SEC_FS_SPACE bytes in all. A missing file is "+CME ERROR: FFS file
- * not found" (1912), as on the module.
+ * SEC_FILE_SIZE_MAX bytes, SEC_FS_SPACE bytes in all. A missing file is "+CME ERROR: FILE NOT
+ * FOUND" (1612), as on the module (seen by u-blox's C027 library and Sodaq's SARA-R4 one).
  */
 #define LOG_MODULE "files"
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +240,61 @@ static enum at_rc handle_ulstfile(struct at_req *req)
 	return rc < 0 ? cmd_fail(req, rc) : AT_RC_OK;
 }
 
+/* "+URDFILE: "<name>",<n>,"<n raw bytes>"" (or +URDBLOCK) with the persona's colon. */
+static enum at_rc reply_file_data(struct at_req *req, const char *name, const uint8_t *data,
+				  size_t len)
+{
+	struct modem *m = at_req_ctx(req);
+	const char *prefix = at_req_cmd(req)->name;
+	char head[SEC_FILE_NAME_MAX + 48];
+	int rc;
+
+	snprintf(head, sizeof(head), "%s%s\"%s\",%zu,\"", prefix, cmd_colon(m), name, len);
+	rc = at_reply_data(req, head, data, len, "\"");
+	return rc < 0 ? cmd_fail(req, rc) : AT_RC_OK;
+}
+
+/* The file named by argument 0 (name: SEC_FILE_NAME_MAX + 1 bytes). 0, -EINVAL or -ENODATA. */
+static int arg_file(const struct at_req *req, char *name, const struct sec_file **out)
+{
+	const struct modem *m = at_req_ctx(req);
+
+	if (cmd_arg_copy(req, 0, name, SEC_FILE_NAME_MAX + 1) < 0)
+		return -EINVAL;
+	*out = file_find(m->sec, name);
+	return *out != NULL ? 0 : -ENODATA;
+}
+
+/* AT+URDFILE="<name>"[,<tag>]: the whole file; +CME ERROR 1612 when there is none. */
+static enum at_rc handle_urdfile(struct at_req *req)
+{
+	char name[SEC_FILE_NAME_MAX + 1];
+	const struct sec_file *f;
+	int rc = arg_file(req, name, &f);
+
+	return rc < 0 ? cmd_fail(req, rc) : reply_file_data(req, name, f->data, f->len);
+}
+
+/*
+ * AT+URDBLOCK="<name>",<offset>,<size>: up to size bytes from offset; fewer at the end of the
+ * file, none from an offset at or past it.
+ */
+static enum at_rc handle_urdblock(struct at_req *req)
+{
+	size_t off = (size_t)at_arg_int(req, 1), size = (size_t)at_arg_int(req, 2);
+	char name[SEC_FILE_NAME_MAX + 1];
+	const struct sec_file *f;
+	int rc = arg_file(req, name, &f);
+
+	if (rc < 0)
+		return cmd_fail(req, rc);
+	if (off >= f->len)
+		return reply_file_data(req, name, NULL, 0);
+	if (size > f->len - off)
+		size = f->len - off;
+	return reply_file_data(req, name, f->data + off, size);
+}
+
 static enum at_rc handle_udelfile(struct at_req *req)
 {
 	struct modem *m = at_req_ctx(req);
@@ -267,6 +325,15 @@ static const struct at_param ulstfile_params[] = {
 	{ "op_code", AT_P_INT, 0, 0, 2, 0, NULL },
 	{ "filename", AT_P_STR, AT_PF_OPTIONAL, 1, SEC_FILE_NAME_MAX, 0, NULL },
 };
+static const struct at_param urdfile_params[] = {
+	{ "filename", AT_P_STR, 0, 1, SEC_FILE_NAME_MAX, 0, NULL },
+	{ "tag", AT_P_STR, AT_PF_OPTIONAL, 0, 32, 0, NULL },
+};
+static const struct at_param urdblock_params[] = {
+	{ "filename", AT_P_STR, 0, 1, SEC_FILE_NAME_MAX, 0, NULL },
+	{ "offset", AT_P_INT, 0, 0, INT32_MAX, 0, NULL },
+	{ "size", AT_P_INT, 0, 1, SEC_FILE_SIZE_MAX, 0, NULL },
+};
 static const struct at_param udelfile_params[] = {
 	{ "filename", AT_P_STR, 0, 1, SEC_FILE_NAME_MAX, 0, NULL },
 	{ "tag", AT_P_STR, AT_PF_OPTIONAL, 0, 32, 0, NULL },
@@ -279,6 +346,10 @@ static const struct at_cmd cmds[] = {
 	  "u-blox AT manual +UDWNFILE" },
 	{ "+ULSTFILE", AT_OP_EXEC | AT_OP_SET | AT_OP_TEST, AT_PARAMS(ulstfile_params), "",
 	  handle_ulstfile, "u-blox AT manual +ULSTFILE" },
+	{ "+URDBLOCK", AT_OP_SET | AT_OP_TEST, AT_PARAMS(urdblock_params), "", handle_urdblock,
+	  "u-blox AT manual +URDBLOCK" },
+	{ "+URDFILE", AT_OP_SET | AT_OP_TEST, AT_PARAMS(urdfile_params), "", handle_urdfile,
+	  "u-blox AT manual +URDFILE" },
 };
 
 static const struct at_cmd_group group = { cmds, ARRAY_LEN(cmds) };

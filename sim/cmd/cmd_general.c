@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -64,8 +65,8 @@ static enum at_rc handle_cpin(struct at_req *req)
 	return AT_RC_OK;
 }
 
-/* "yy/MM/dd,hh:mm:ss+zz" (zz in quarter hours) -> UTC seconds. */
-static int parse_cclk(const char *s, time_t *out)
+/* "yy/MM/dd,hh:mm:ss+zz" (zz in quarter hours) -> UTC seconds and the zone. */
+static int parse_cclk(const char *s, time_t *out, int *tz_q)
 {
 	static const char pattern[] = "99/99/99,99:99:99+99";
 	int v[7] = { 0 }, k = 0, sign;
@@ -92,7 +93,8 @@ static int parse_cclk(const char *s, time_t *out)
 			  .tm_hour = v[3],
 			  .tm_min = v[4],
 			  .tm_sec = v[5] };
-	*out = timegm(&tm) - (time_t)sign * v[6] * 15 * 60;
+	*tz_q = sign * v[6];
+	*out = timegm(&tm) - (time_t)*tz_q * 15 * 60;
 	return 0;
 }
 
@@ -102,17 +104,21 @@ static enum at_rc handle_cclk(struct at_req *req)
 	time_t now = (time_t)modem_time(m), t;
 	struct tm tm;
 	char text[32];
+	int tz_q;
 
 	if (at_req_op(req) == AT_OP_SET) {
-		if (cmd_arg_copy(req, 0, text, sizeof(text)) < 0 || parse_cclk(text, &t) < 0)
+		if (cmd_arg_copy(req, 0, text, sizeof(text)) < 0 || parse_cclk(text, &t, &tz_q) < 0)
 			return cmd_fail(req, -EINVAL);
 		m->set.clock_offset_s = (long)(t - now);
+		m->set.clock_tz_q = tz_q;
 		return AT_RC_OK;
 	}
-	t = now + m->set.clock_offset_s;
+	/* local time of the zone it was set with, and that zone (3GPP 27.007 8.15) */
+	t = now + m->set.clock_offset_s + (time_t)m->set.clock_tz_q * 15 * 60;
 	gmtime_r(&t, &tm);
-	cmd_reply(req, "+CCLK", "\"%02d/%02d/%02d,%02d:%02d:%02d+00\"", tm.tm_year % 100,
-		  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	cmd_reply(req, "+CCLK", "\"%02d/%02d/%02d,%02d:%02d:%02d%c%02d\"", tm.tm_year % 100,
+		  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		  m->set.clock_tz_q < 0 ? '-' : '+', abs(m->set.clock_tz_q));
 	return AT_RC_OK;
 }
 

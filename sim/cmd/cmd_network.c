@@ -183,9 +183,16 @@ static enum at_rc handle_cgatt(struct at_req *req)
 	return rc < 0 ? cmd_fail(req, rc) : AT_RC_OK;
 }
 
+/* The last failed PDN connection's ESM cause (3GPP 24.301 9.9.4.4), else no EMM cause. */
 static enum at_rc handle_ceer(struct at_req *req)
 {
-	cmd_reply(req, "+CEER", "\"EMM cause\",0,\"No cause information available\"");
+	struct modem *m = at_req_ctx(req);
+
+	if (netsim_esm_cause(m->net) == NETSIM_ESM_UNKNOWN_APN)
+		cmd_reply(req, "+CEER", "\"ESM cause\",%d,\"Missing or unknown APN\"",
+			  NETSIM_ESM_UNKNOWN_APN);
+	else
+		cmd_reply(req, "+CEER", "\"EMM cause\",0,\"No cause information available\"");
 	return AT_RC_OK;
 }
 

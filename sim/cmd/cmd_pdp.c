@@ -43,6 +43,7 @@ static enum at_rc handle_cgdcont(struct at_req *req)
 		return cmd_fail(req, -EPERM);
 	if (at_arg_count(req) == 1) {
 		m->pdp[cid] = (struct modem_pdp){ 0 };
+		netsim_pdp_define(m->net, cid, NULL);
 		return AT_RC_OK;
 	}
 	if (cmd_arg_copy(req, 1, pdp.type, sizeof(pdp.type)) < 0 ||
@@ -54,6 +55,7 @@ static enum at_rc handle_cgdcont(struct at_req *req)
 	memcpy(pdp.user, m->pdp[cid].user, sizeof(pdp.user));
 	memcpy(pdp.pwd, m->pdp[cid].pwd, sizeof(pdp.pwd));
 	m->pdp[cid] = pdp;
+	netsim_pdp_define(m->net, cid, pdp.apn); /* the network checks it at activation */
 	return AT_RC_OK;
 }
 
@@ -149,7 +151,9 @@ static enum at_rc handle_cgcontrdp(struct at_req *req)
 		cmd_reply(
 			req, "+CGCONTRDP",
 			"%d,%d,\"%s\",\"%s.255.255.255.0\",\"10.64.0.1\",\"10.64.0.1\",\"0.0.0.0\"",
-			cid, 4 + cid, m->pdp[cid].apn, addr);
+			cid, 4 + cid,
+			m->pdp[cid].apn[0] != '\0' ? m->pdp[cid].apn : netsim_default_apn(m->net),
+			addr);
 	}
 	return AT_RC_OK;
 }

@@ -718,7 +718,7 @@ static enum at_rc handle_usecmng(struct at_req *req)
 	}
 	if (faults_is_on(m->faults, FAULT_Q24) && !m->sec->files_listed) {
 		log_info("+USECMNG before any +ULSTFILE: error 1912 (quirk Q24, fresh SARA-R422)");
-		return cmd_fail(req, -ENODATA);
+		return cmd_fail(req, -ENOMEDIUM);
 	}
 	return mng_ops[at_arg_int(req, M_OP)](req, m);
 }

@@ -168,7 +168,7 @@ int cmd_rot_counter_open(struct modem *m, char *err, size_t errlen);
 int cmd_files_format(const struct cmd_sec_state *st, struct buf *out);
 int cmd_files_parse(struct cmd_sec_state *st, const void *data, size_t len);
 void cmd_files_clear(struct cmd_sec_state *st);
-/* Borrowed contents of a file, or -ENODATA (FFS file not found). */
+/* Borrowed contents of a file, or -ENODATA (FILE NOT FOUND, CME 1612). */
 int cmd_files_get(const struct cmd_sec_state *st, const char *name, const uint8_t **data,
 		  size_t *len);
 

@@ -5,7 +5,10 @@
 #include "cmd.h"
 
 const struct at_cme_text cmd_cme_texts[] = {
-	{ 1912, "FFS file not found" },
+	/* u-blox numbering: ESM causes as 100 + cause; file system errors 16xx (the table of the
+	 * u-blox AT manual appendix A.1 as ublox-cellular-rs carries it; hosts match the texts) */
+	{ 127, "Missing or unknown APN" },
+	{ 1612, "FILE NOT FOUND" },
 	{ 1950, "SEC busy" },
 };
 const size_t cmd_cme_text_count = ARRAY_LEN(cmd_cme_texts);
@@ -41,7 +44,9 @@ int cmd_cme_from_errno(int err)
 		{ -ETIMEDOUT, AT_CME_NETWORK_TIMEOUT },
 		{ -EBUSY, 1950 },
 		{ -ENXIO, AT_CME_SIM_NOT_INSERTED },
-		{ -ENODATA, 1912 }, /* module file system: FFS file not found */
+		{ -ENODATA, 1612 },     /* module file system: FILE NOT FOUND */
+		{ -ENOMEDIUM, 1912 },   /* +USECMNG of a fresh R422 before +ULSTFILE (fault Q24) */
+		{ -EDESTADDRREQ, 127 }, /* netsim: APN not served (ESM cause 27) */
 		/* sockets (cmd_socket.c): the cause is in +USOER, the log says why in words */
 		{ -ECONNREFUSED, AT_CME_OPERATION_NOT_ALLOWED },
 		{ -ECONNRESET, AT_CME_OPERATION_NOT_ALLOWED },

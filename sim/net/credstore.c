@@ -185,6 +185,35 @@ static int md5_hex(const void *data, size_t len, char out[CREDSTORE_MD5_HEX_LEN 
 	return 0;
 }
 
+/*
+ * The module keeps credentials in DER form and reports the MD5 of that: a PEM import is hashed
+ * over the DER body of its (first) PEM block, a DER import over its bytes (issue 10: hosts
+ * compare it with hashes computed offline from the DER).
+ */
+static int stored_md5(const void *data, size_t len, char out[CREDSTORE_MD5_HEX_LEN + 1])
+{
+	BIO *bio = NULL;
+	char *name = NULL, *header = NULL;
+	unsigned char *der = NULL;
+	long der_len = 0;
+	int rc;
+
+	if (!looks_pem(data, len))
+		return md5_hex(data, len, out);
+	rc = -EINVAL;
+	bio = BIO_new_mem_buf(data, (int)len);
+	if (bio != NULL && PEM_read_bio(bio, &name, &header, &der, &der_len) == 1 && der_len > 0)
+		rc = md5_hex(der, (size_t)der_len, out);
+	ERR_clear_error();
+	if (der != NULL)
+		OPENSSL_cleanse(der, (size_t)der_len);
+	OPENSSL_free(der);
+	OPENSSL_free(name);
+	OPENSSL_free(header);
+	BIO_free(bio);
+	return rc;
+}
+
 static struct item *find(const struct credstore *cs, int type, const char *name)
 {
 	for (size_t i = 0; cs != NULL && name != NULL && i < ARRAY_LEN(cs->items); i++) {
@@ -241,7 +270,7 @@ int credstore_import(struct credstore *cs, int type, const char *name, const voi
 	memcpy(fresh.name, name, strlen(name) + 1);
 	if (password != NULL)
 		memcpy(fresh.password, password, strlen(password) + 1);
-	rc = md5_hex(data, len, fresh.md5);
+	rc = stored_md5(data, len, fresh.md5);
 	if (rc < 0) {
 		item_clear(&fresh);
 		return rc;
@@ -287,8 +316,10 @@ static int list_cert(const struct item *it, struct buf *out)
 	X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, cn, sizeof(cn));
 	if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) != 1)
 		goto out;
-	rc = buf_appendf(out, "\"%s\",\"%s\",\"%s\",\"%04d/%02d/%02d\"\n", type_names[it->type],
-			 it->name, cn, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	/* expiry "YYYY/MM/DD HH:MM:SS": hosts drop an entry whose date is not 19 characters */
+	rc = buf_appendf(out, "\"%s\",\"%s\",\"%s\",\"%04d/%02d/%02d %02d:%02d:%02d\"\n",
+			 type_names[it->type], it->name, cn, tm.tm_year + 1900, tm.tm_mon + 1,
+			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 out:
 	X509_free(x);
 	return rc;

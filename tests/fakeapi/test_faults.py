@@ -64,8 +64,11 @@ def main():
         st, body = login_status(s)
         t.ok(st == 503 and is_error(body, "service_unavailable"), "error_pct 100: 503", body)
         faults(s, {"throttle_pct": 100})
-        st, body = login_status(s)
-        t.ok(st == 429 and is_error(body, "too_many_requests"), "throttle_pct 100: 429", body)
+        st, h, body = request(s.url, "POST", "/v1/authenticate",
+                              {"APIKey": "11111111-2222-4333-8444-555555555555",
+                               "APISecret": "ukmsDemoSecretNotSecretPublic001"})
+        t.ok(st == 429 and is_error(body, "too_many_requests") and h.get("retry-after") == "1",
+             "throttle_pct 100: 429 with Retry-After: 1", (body, h))
 
         runs = []
         for _ in range(2):

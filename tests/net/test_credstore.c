@@ -50,7 +50,9 @@ static int group_setup(void **state)
 		 "openssl pkcs8 -topk8 -in key.pem -v2 aes-256-cbc -passout pass:s3cret -out "
 		 "key.enc && "
 		 "openssl pkey -in key.pem -pubout -out pub.pem && "
-		 "openssl md5 -r ca.pem > ca.md5 && openssl md5 -r ca.der > der.md5",
+		 "openssl md5 -r ca.der > der.md5 && "
+		 "grep -v -- ----- key.pem | openssl base64 -d -out keybody.der && "
+		 "openssl md5 -r keybody.der > keyder.md5",
 		 f->dir);
 	if (net_run(argv) != 0)
 		return -1;
@@ -109,14 +111,22 @@ static void test_md5_matches_openssl(void **state)
 	char md5[CREDSTORE_MD5_HEX_LEN + 1], again[CREDSTORE_MD5_HEX_LEN + 1];
 	struct buf want;
 
+	/* PEM imports: the MD5 of the DER the module stores (the certificate's DER from
+	 * openssl x509 -outform DER; a key's DER is the base64-decoded PEM body) */
 	assert_int_equal(import(f, CREDSTORE_CA, "root", "ca.pem", NULL, md5), 0);
-	load(f, "ca.md5", &want); /* "<32 lower-case hex> *ca.pem" */
+	load(f, "der.md5", &want); /* "<32 lower-case hex> *ca.der" */
 	assert_memory_equal(md5, want.data, CREDSTORE_MD5_HEX_LEN);
 	buf_finish(&want);
 	assert_int_equal(credstore_md5(f->cs, CREDSTORE_CA, "root", again), 0);
 	assert_string_equal(again, md5);
 	assert_int_equal(import(f, CREDSTORE_CA, "root-der", "ca.der", NULL, md5), 0);
 	load(f, "der.md5", &want);
+	assert_memory_equal(md5, want.data, CREDSTORE_MD5_HEX_LEN);
+	buf_finish(&want);
+	assert_int_equal(import(f, CREDSTORE_PK, "key", "key.pem", NULL, md5), 0);
+	load(f, "keyder.md5", &want);
+	assert_memory_equal(md5, want.data, CREDSTORE_MD5_HEX_LEN);
+	assert_int_equal(import(f, CREDSTORE_PK, "key-der", "keybody.der", NULL, md5), 0);
 	assert_memory_equal(md5, want.data, CREDSTORE_MD5_HEX_LEN);
 	buf_finish(&want);
 	assert_int_equal(credstore_md5(f->cs, CREDSTORE_CC, "root", again), -ENOENT);
@@ -169,8 +179,9 @@ static void test_list_and_remove(void **state)
 	assert_non_null(x);
 	assert_int_equal(ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm), 1);
 	X509_free(x);
-	snprintf(date, sizeof(date), "%04d/%02d/%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday);
+	snprintf(date, sizeof(date), "%04d/%02d/%02d %02d:%02d:%02d", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	assert_int_equal(strlen(date), 19); /* hosts drop an entry with any other length */
 	snprintf(want, sizeof(want),
 		 "\"CA\",\"AddTrustCA\",\"Test Root CA\",\"%s\"\n\"PK\",\"mykey\"\n", date);
 	buf_init(&out, 0);

@@ -611,7 +611,7 @@ static char *make_cert_pem(size_t *len)
 	X509_set_version(x, X509_VERSION_3);
 	ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
 	X509_gmtime_adj(X509_getm_notBefore(x), 0);
-	ASN1_TIME_set_string_X509(X509_getm_notAfter(x), "20400530000000Z");
+	ASN1_TIME_set_string_X509(X509_getm_notAfter(x), "20400530123456Z");
 	X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
 				   (const unsigned char *)"Test Root CA", -1, -1, 0);
 	X509_set_issuer_name(x, X509_get_subject_name(x));
@@ -629,14 +629,24 @@ static char *make_cert_pem(size_t *len)
 	return out;
 }
 
-static void md5_of(const void *data, size_t len, char out[33])
+/* MD5 of the DER form of a PEM certificate: what +USECMNG reports (the module stores DER). */
+static void md5_of(const void *pem, size_t len, char out[33])
 {
-	unsigned char md[16];
+	BIO *bio = BIO_new_mem_buf(pem, (int)len);
+	X509 *x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	unsigned char md[16], *der = NULL;
 	unsigned int n = 0;
+	int der_len;
 
-	assert_int_equal(EVP_Digest(data, len, md, &n, EVP_md5(), NULL), 1);
+	assert_non_null(x);
+	der_len = i2d_X509(x, &der);
+	assert_true(der_len > 0);
+	assert_int_equal(EVP_Digest(der, (size_t)der_len, md, &n, EVP_md5(), NULL), 1);
 	for (int i = 0; i < 16; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	OPENSSL_free(der);
+	X509_free(x);
+	BIO_free(bio);
 }
 
 /* "AT+..." then '>' then the bytes; returns the whole answer after the prompt. */
@@ -666,7 +676,8 @@ static void test_usecmng(void **state)
 	want[12] = '4'; /* same line for op 4 */
 	EXPECT(f, "AT+USECMNG=4,0,\"ubxlib_test_ca_cert\"", want);
 	EXPECT(f, "AT+USECMNG=3",
-	       "\r\n\"CA\",\"ubxlib_test_ca_cert\",\"Test Root CA\",\"2040/05/30\"\r\n\r\nOK\r\n");
+	       "\r\n\"CA\",\"ubxlib_test_ca_cert\",\"Test Root CA\",\"2040/05/30 "
+	       "12:34:56\"\r\n\r\nOK\r\n");
 	EXPECT(f, "AT+USECMNG=3,1", "\r\nOK\r\n");
 	EXPECT(f, "AT+USECMNG=2,0,\"ubxlib_test_ca_cert\"", "\r\nOK\r\n");
 	EXPECT(f, "AT+USECMNG=2,0,\"ubxlib_test_ca_cert\"", "\r\n+CME ERROR: 22\r\n"); /* Q24 */
@@ -756,10 +767,10 @@ static void test_files(void **state)
 	snprintf(want, sizeof(want), "\r\n+USECMNG: 1,0,\"fromfile\",\"%s\"\r\n\r\nOK\r\n", md5);
 	EXPECT(f, "AT+USECMNG=1,0,\"fromfile\",\"ca.pem\"", want);
 	EXPECT(f, "AT+USECMNG=1,0,\"x\",\"b.bin\"", "\r\n+CME ERROR: 50\r\n"); /* not a cert */
-	EXPECT(f, "AT+USECMNG=1,0,\"x\",\"nope\"", "\r\n+CME ERROR: 1912\r\n");
+	EXPECT(f, "AT+USECMNG=1,0,\"x\",\"nope\"", "\r\n+CME ERROR: 1612\r\n");
 	EXPECT(f, "AT+UDELFILE=\"ca.pem\"", "\r\nOK\r\n");
-	EXPECT(f, "AT+UDELFILE=\"ca.pem\"", "\r\n+CME ERROR: 1912\r\n");
-	EXPECT(f, "AT+ULSTFILE=2,\"ca.pem\"", "\r\n+CME ERROR: 1912\r\n");
+	EXPECT(f, "AT+UDELFILE=\"ca.pem\"", "\r\n+CME ERROR: 1612\r\n");
+	EXPECT(f, "AT+ULSTFILE=2,\"ca.pem\"", "\r\n+CME ERROR: 1612\r\n");
 	EXPECT(f, "AT+UDWNFILE=\"big\",16385", "\r\n+CME ERROR: 50\r\n");
 	free(pem);
 	fx_free(f);

@@ -155,6 +155,89 @@ class Sim:
         return self.proc.returncode
 
 
+def resync(sim, deadline_s=10.0, quiet_s=0.3):
+    """After a reset: pokes AT (one at a time) until the module answers, then waits for
+    quiet_s without a byte so late answers to earlier pokes are dropped; echo off again."""
+    until = time.monotonic() + deadline_s
+    answered = False
+    while not answered and time.monotonic() < until:
+        sim.send(b'AT\r')
+        poke_until = time.monotonic() + 1.0
+        line = read_line(sim, poke_until)
+        while line is not None and line != 'OK':
+            line = read_line(sim, poke_until)
+        answered = line == 'OK'
+    while answered and sim._fill(time.monotonic() + quiet_s):
+        pass
+    sim.rx = b''
+    return answered and command(sim, 'ATE0') in (['OK'], ['ATE0', 'OK'])
+
+
+def start_persona(exe, tap, model, extra=('--ephemeral',)):
+    """A Sim for --model model, or None after a failed TAP point saying why."""
+    try:
+        return Sim(exe, ['--model', model] + list(extra))
+    except RuntimeError as e:
+        tap.point(False, '%s: start ukms-sim' % model, str(e))
+        return None
+
+
+FINAL = re.compile(r'OK|ERROR|\+CME ERROR: ?.+')
+
+
+def read_line(sim, until):
+    """Next non-empty line (str, without CR/LF), or None at `until` (monotonic)."""
+    while True:
+        while b'\n' in sim.rx:
+            line, sim.rx = sim.rx.split(b'\n', 1)
+            line = line.strip(b'\r')
+            if line:
+                return line.decode(errors='replace')
+        if not sim._fill(until):
+            return None
+
+
+def read_answer(sim, deadline_s=3.0):
+    """Lines up to and including the final result (None on timeout)."""
+    until = time.monotonic() + deadline_s
+    lines = []
+    while True:
+        line = read_line(sim, until)
+        if line is None:
+            return None
+        lines.append(line)
+        if FINAL.fullmatch(line):
+            return lines
+
+
+def command(sim, cmd, deadline_s=3.0):
+    """Sends cmd + CR; returns its lines up to and including the final result (None on timeout)."""
+    sim.send(cmd.encode() + b'\r')
+    return read_answer(sim, deadline_s)
+
+
+def prompt_send(sim, cmd, data, prompt=b'>', deadline_s=3.0):
+    """Sends cmd + CR, waits for the prompt, sends data; returns the answer lines (None)."""
+    sim.send(cmd.encode() + b'\r')
+    until = time.monotonic() + deadline_s
+    while prompt not in sim.rx and sim._fill(until):
+        pass
+    if prompt not in sim.rx:
+        return None
+    sim.rx = sim.rx[sim.rx.index(prompt) + 1:]
+    sim.send(data)
+    return read_answer(sim, deadline_s)
+
+
+def wait_for(sim, regex, deadline_s=3.0):
+    """The first line matching regex (lines before it are dropped), or None at the deadline."""
+    until = time.monotonic() + deadline_s
+    while True:
+        line = read_line(sim, until)
+        if line is None or re.fullmatch(regex, line):
+            return line
+
+
 class Tap:
     def __init__(self):
         self.n = 0

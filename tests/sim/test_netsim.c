@@ -330,7 +330,64 @@ static void test_pdp_needs_attach(void **state)
 	assert_int_equal(f->n_events, 0);
 }
 
-/* +CSCON: attach and traffic bring RRC up, RRC_IDLE_MS of silence releases it (fake clock). */
+/* The network serves its APN list (default "internet") and the empty APN; others: cause 27. */
+static void test_apns(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(netsim_apn_list_check("internet"), 0);
+	assert_int_equal(netsim_apn_list_check("a,b.example,C-1"), 0);
+	assert_int_equal(netsim_apn_list_check(""), -EINVAL);
+	assert_int_equal(netsim_apn_list_check("a,,b"), -EINVAL);
+	assert_int_equal(netsim_apn_list_check("a b"), -EINVAL);
+	assert_int_equal(netsim_apn_list_check("a\"b"), -EINVAL);
+	assert_string_equal(netsim_default_apn(f->net), NETSIM_APNS_DEFAULT);
+	assert_true(netsim_apn_is_served(f->net, ""));
+	assert_true(netsim_apn_is_served(f->net, "InterNet"));
+	assert_false(netsim_apn_is_served(f->net, "internet2"));
+	assert_false(netsim_apn_is_served(f->net, "inter"));
+	registered(f);
+	assert_int_equal(netsim_esm_cause(f->net), 0);
+	assert_int_equal(netsim_pdp_define(f->net, 2, "nope"), 0);
+	assert_int_equal(netsim_pdp_set(f->net, 2, true), -EDESTADDRREQ);
+	assert_false(netsim_pdp_is_active(f->net, 2));
+	assert_int_equal(netsim_esm_cause(f->net), NETSIM_ESM_UNKNOWN_APN);
+	assert_int_equal(netsim_pdp_define(f->net, 2, ""), 0);
+	assert_int_equal(netsim_pdp_set(f->net, 2, true), 0);
+	/* the default bearer at attach uses cid 1's APN */
+	radio_off(f);
+	assert_int_equal(netsim_esm_cause(f->net), 0); /* a reset clears the cause and APNs */
+	assert_int_equal(netsim_pdp_define(f->net, 1, "wrong"), 0);
+	assert_int_equal(netsim_set_fun(f->net, 1), 0);
+	advance(f, DELAY_MS);
+	assert_true(netsim_is_registered(f->net));
+	assert_false(netsim_pdp_is_active(f->net, 1));
+	assert_int_equal(netsim_esm_cause(f->net), NETSIM_ESM_UNKNOWN_APN);
+	assert_int_equal(netsim_pdp_define(f->net, 1, NULL), 0);
+	assert_int_equal(netsim_pdp_set(f->net, 1, true), 0);
+	assert_int_equal(netsim_pdp_define(f->net, 9, "x"), -EINVAL);
+}
+
+/* --apn LIST: the first is the default APN; the list is copied. */
+static void test_apn_list_configured(void **state)
+{
+	struct fixture *f = *state;
+	char list[] = "iot.example,second";
+	struct netsim_config cfg = { .loop = f->loop, .reg_delay_ms = DELAY_MS, .apns = list };
+	struct netsim *n = netsim_create(&cfg);
+
+	assert_non_null(n);
+	list[0] = 'X';
+	assert_string_equal(netsim_default_apn(n), "iot.example");
+	assert_true(netsim_apn_is_served(n, "SECOND"));
+	assert_false(netsim_apn_is_served(n, "internet"));
+	netsim_destroy(n);
+	cfg.apns = "bad apn";
+	assert_null(netsim_create(&cfg));
+}
+
+/* +CSCON: attach and traffic bring RRC up, RRC_IDLE_MS of silence releases it (fake clock).
+ */
 static void test_rrc_inactivity(void **state)
 {
 	struct fixture *f = *state;
@@ -451,6 +508,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_coverage_loss_is_by_network, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pdp_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pdp_needs_attach, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apn_list_configured, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rrc_inactivity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_traffic_counters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cell_indices, setup, teardown),

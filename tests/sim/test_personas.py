@@ -16,10 +16,9 @@ import re
 import shutil
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chat import Sim, Tap  # noqa: E402
+from chat import Tap, command, start_persona, wait_for  # noqa: E402
 
 # --model argument -> (AT+CGMM, has +UPSDA, space after the colon)
 PERSONAS = [
@@ -34,44 +33,6 @@ PERSONAS = [
     ('ALEX-R510M8S', 'ALEX-R510M8S', True, True),
     ('lara-r6', 'LARA-R6001D', False, True),  # lower case: --model is case-insensitive
 ]
-DEADLINE_S = 3.0
-FINAL = re.compile(r'OK|ERROR|\+CME ERROR: ?.+')
-
-
-def read_line(sim, until):
-    """Next non-empty line (str), or None at the deadline."""
-    while True:
-        while b'\n' in sim.rx:
-            line, sim.rx = sim.rx.split(b'\n', 1)
-            line = line.strip(b'\r')
-            if line:
-                return line.decode(errors='replace')
-        if not sim._fill(until):
-            return None
-
-
-def command(sim, cmd, deadline_s=DEADLINE_S):
-    """Sends cmd; returns its lines up to and including the final result (None on timeout)."""
-    sim.send(cmd.encode() + b'\r')
-    until = time.monotonic() + deadline_s
-    lines = []
-    while True:
-        line = read_line(sim, until)
-        if line is None:
-            return None
-        lines.append(line)
-        if FINAL.fullmatch(line):
-            return lines
-
-
-def wait_for(sim, regex, deadline_s=DEADLINE_S):
-    until = time.monotonic() + deadline_s
-    while True:
-        line = read_line(sim, until)
-        if line is None or re.fullmatch(regex, line):
-            return line
-
-
 def check_identity(sim, tap, model, cgmm, colon):
     got = command(sim, 'AT+CGMM')
     tap.point(got == [cgmm, 'OK'], '%s: AT+CGMM is %s' % (model, cgmm), repr(got))
@@ -115,10 +76,8 @@ def check_upsda(sim, tap, model, upsda):
 
 
 def run_persona(exe, tap, model, cgmm, upsda, colon):
-    try:
-        sim = Sim(exe, ['--model', model, '--ephemeral'])
-    except RuntimeError as e:
-        tap.point(False, '%s: start ukms-sim' % model, str(e))
+    sim = start_persona(exe, tap, model)
+    if sim is None:
         return
     try:
         got = command(sim, 'ATE0')
