@@ -259,6 +259,16 @@ int reply_ok(struct ctx *c, int status, cJSON *body)
 	return 0;
 }
 
+int reply_text(struct ctx *c, int status, char *text)
+{
+	if (text == NULL)
+		return -ENOMEM;
+	free(c->reply->text);
+	c->reply->text = text;
+	c->reply->status = status;
+	return 0;
+}
+
 int api_issue_tokens(struct ctx *c, const struct platform_account *acct)
 {
 	struct token_claims cl = { .iat = api_now(c->api) };

@@ -57,6 +57,7 @@ struct snapshot {
 struct reply {
 	int status;           /* success status, 200 unless the handler says otherwise */
 	cJSON *body;          /* success body, owned */
+	char *text;           /* or the success body already written out (malloc, owned) */
 	bool secret;          /* body carries key material */
 	char msg[200];        /* error detail; "" means the code's default message */
 	unsigned retry_after; /* 429: seconds for the Retry-After header */
@@ -100,6 +101,7 @@ int h_healthz(struct ctx *c);
 int h_admin_list_devices(struct ctx *c);
 int h_admin_add_device(struct ctx *c);
 int h_admin_provisioning(struct ctx *c);
+int h_admin_get_device(struct ctx *c);
 int h_admin_add_account(struct ctx *c);
 int h_admin_get_faults(struct ctx *c);
 int h_admin_set_faults(struct ctx *c);
@@ -120,6 +122,8 @@ void api_fault_delay(uint32_t ms);
 int reply_fail(struct ctx *c, enum api_err err, const char *fmt, ...) ATTR_PRINTF(3, 4);
 /* Sets the success status and body (taken, even on failure). Returns 0 or -ENOMEM. */
 int reply_ok(struct ctx *c, int status, cJSON *body);
+/* Like reply_ok with a body already written as JSON text; takes text (malloc) even on failure. */
+int reply_text(struct ctx *c, int status, char *text);
 
 /* Issues an AuthToken + RefreshToken pair for account into the reply. */
 int api_issue_tokens(struct ctx *c, const struct platform_account *acct);

@@ -103,6 +103,11 @@ static void respond_ok(struct api_response *resp, struct reply *r)
 {
 	resp->status = r->status;
 	resp->secret = r->secret;
+	if (r->text != NULL) {
+		set_body(resp, r->text);
+		r->text = NULL;
+		return;
+	}
 	set_body(resp, cJSON_PrintUnformatted(r->body));
 	if (r->secret)
 		json_wipe(r->body);
@@ -264,7 +269,7 @@ void api_handle(struct api *a, enum api_surface surface, const struct api_reques
 	rt = rc == 0 ? route_find(surface, &c, resp, &rc) : NULL;
 	if (rt != NULL)
 		rc = run_route(rt, &c);
-	if (rc == 0 && r.body == NULL)
+	if (rc == 0 && r.body == NULL && r.text == NULL)
 		rc = -ENOMEM;
 	if (rc == 0)
 		respond_ok(resp, &r);
@@ -275,6 +280,9 @@ void api_handle(struct api *a, enum api_surface surface, const struct api_reques
 		cJSON_Delete(c.json);
 	}
 	cJSON_Delete(r.body);
+	if (r.text != NULL)
+		OPENSSL_cleanse(r.text, strlen(r.text));
+	free(r.text);
 	api_snapshot_release(c.snap);
 }
 

@@ -85,13 +85,31 @@ static int reply_device(struct ctx *c, int status, const struct platform_device 
 	return reply_ok(c, status, o);
 }
 
+/* "fleets": [{"name", "count", "model", "account"}] (their devices are computed, not listed). */
+static int list_fleets(const struct platform *p, cJSON *o)
+{
+	cJSON *arr = cJSON_AddArrayToObject(o, "fleets");
+
+	for (size_t i = 0; arr != NULL && i < platform_fleet_count(p); i++) {
+		const struct platform_fleet *f = platform_fleet_at(p, i);
+		cJSON *e = cJSON_CreateObject();
+
+		if (!cJSON_AddItemToArray(arr, e) || !cJSON_AddStringToObject(e, "name", f->name) ||
+		    !cJSON_AddNumberToObject(e, "count", f->count) ||
+		    !cJSON_AddStringToObject(e, "model", f->model) ||
+		    !cJSON_AddStringToObject(e, "account", f->account))
+			return -ENOMEM;
+	}
+	return arr != NULL ? 0 : -ENOMEM;
+}
+
 int h_admin_list_devices(struct ctx *c)
 {
 	const struct platform *p = c->snap->platform;
 	cJSON *o = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(o, "devices");
 
-	if (arr == NULL)
+	if (arr == NULL || list_fleets(p, o) < 0)
 		goto fail;
 	for (size_t i = 0; i < platform_device_count(p); i++) {
 		cJSON *d = platform_device_to_json(platform_device_at(p, i));
@@ -210,32 +228,51 @@ int h_admin_add_device(struct ctx *c)
 	return rc < 0 ? rc : mutate(c, do_add_device, &d);
 }
 
+/* The device the path names (UID|IMEI|FLEET:INDEX), or a 404 naming the problem. */
+static int path_device(struct ctx *c, const struct platform *p, struct platform_device *d)
+{
+	char err[160];
+
+	if (platform_select(p, c->param, d, err, sizeof(err)) < 0)
+		return reply_fail(c, API_ERR_NO_DEVICE, "%s", err);
+	return 0;
+}
+
+int h_admin_get_device(struct ctx *c)
+{
+	struct platform_device d;
+	int rc = path_device(c, c->snap->platform, &d);
+
+	return rc < 0 ? rc : reply_device(c, 200, &d);
+}
+
 struct prov_arg {
-	uint8_t uid[ROT_UID_LEN];
+	struct platform_device d;
 	bool on;
 };
 
 static int do_provisioning(struct ctx *c, struct platform *p, void *arg)
 {
-	const struct prov_arg *a = arg;
-	int rc = platform_set_provisioning(p, a->uid, a->on);
+	struct prov_arg *a = arg;
+	int rc = platform_set_provisioning(p, a->d.uid, a->on);
 
 	if (rc == -ENOENT)
-		return reply_fail(c, API_ERR_NO_DEVICE, "no device with rot_uid %s", c->param);
+		return reply_fail(c, API_ERR_NO_DEVICE, "no device %s", c->param);
 	if (rc < 0)
 		return mutation_error(c, rc, "");
-	return reply_device(c, 200, platform_find_uid(p, a->uid));
+	rc = path_device(c, p, &a->d);
+	return rc < 0 ? rc : reply_device(c, 200, &a->d);
 }
 
+/* Fleet devices get a sparse override in their fleet ("overrides", docs/platform-file.md). */
 int h_admin_provisioning(struct ctx *c)
 {
 	static const char *const members[] = { "enabled" };
 	struct prov_arg a;
+	int rc = path_device(c, c->snap->platform, &a.d);
 
-	if (strlen(c->param) != 2 * ROT_UID_LEN ||
-	    hex_decode(c->param, strlen(c->param), a.uid, sizeof(a.uid)) != ROT_UID_LEN)
-		return reply_fail(c, API_ERR_NO_DEVICE,
-				  "the path needs a rot_uid of 16 hex characters");
+	if (rc < 0)
+		return rc;
 	if (only_members(c, members, ARRAY_LEN(members)) < 0)
 		return -API_ERR_BAD_FIELD;
 	if (json_get_bool(c->json, "enabled", &a.on) < 0)

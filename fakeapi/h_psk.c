@@ -8,6 +8,8 @@
 #include "api_priv.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -50,26 +52,35 @@ static int key_id(struct ctx *c, struct rot_identity *id)
 	return 0;
 }
 
+/*
+ * {"Key":"<base64>","ROTPublicUID":"<16 hex>"}, written straight into the response text (both
+ * values need no JSON escaping): no cJSON tree on the hot path.
+ */
 static int psk_body(struct ctx *c, const struct rot_psk *psk, const struct platform_device *d)
 {
 	char b64[64];
-	cJSON *o = cJSON_CreateObject();
+	size_t cap = 64 + sizeof(b64) + sizeof(d->uid_hex);
+	char *text = malloc(cap);
 	int rc = b64_encode(psk->bytes, psk->len, b64, sizeof(b64));
+	int n = rc < 0 || text == NULL
+			? -1
+			: snprintf(text, cap, "{\"Key\":\"%s\",\"ROTPublicUID\":\"%s\"}", b64,
+				   d->uid_hex);
 
-	if (rc < 0 || !cJSON_AddStringToObject(o, "Key", b64) ||
-	    !cJSON_AddStringToObject(o, "ROTPublicUID", d->uid_hex)) {
-		json_wipe(o);
-		cJSON_Delete(o);
-		o = NULL;
-	}
 	OPENSSL_cleanse(b64, sizeof(b64));
+	if (n < 0 || (size_t)n >= cap) {
+		if (text != NULL)
+			OPENSSL_cleanse(text, cap);
+		free(text);
+		text = NULL;
+	}
 	c->reply->secret = true;
-	return reply_ok(c, 200, o);
+	return reply_text(c, 200, text);
 }
 
 int h_getpsk(struct ctx *c)
 {
-	const struct platform_device *d = NULL;
+	struct platform_device dev, *d = &dev;
 	struct rot_identity id;
 	struct rot_psk psk = { .len = 0 };
 	size_t len = 16;
@@ -85,7 +96,7 @@ int h_getpsk(struct ctx *c)
 		return reply_fail(c, API_ERR_TOO_MANY_FAILURES, NULL);
 	/* The same work on every path: platform_derive_psk derives even for an unknown identity,
 	 * and the account is compared whatever came out. */
-	rc = platform_derive_psk(c->snap->platform, &id, len, &d, &psk);
+	rc = platform_derive_psk(c->snap->platform, &id, len, d, &psk);
 	if (rc == -ENOENT || (rc == 0 && strcmp(d->account, c->account->name) != 0)) {
 		limiter_fail(api_get_limiter(c->api), c->account->name, api_monotonic_ms());
 		rc = reply_fail(c, API_ERR_KEY_NOT_FOUND, NULL);

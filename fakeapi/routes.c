@@ -21,6 +21,7 @@ const size_t api_public_routes_len = ARRAY_LEN(api_public_routes);
 const struct route api_admin_routes[] = {
 	{ "GET", "/admin/devices", h_admin_list_devices, 0 },
 	{ "POST", "/admin/devices", h_admin_add_device, ROUTE_JSON },
+	{ "GET", "/admin/devices/*", h_admin_get_device, 0 },
 	{ "POST", "/admin/devices/*/provisioning", h_admin_provisioning, ROUTE_JSON },
 	{ "POST", "/admin/accounts", h_admin_add_account, ROUTE_JSON },
 	{ "GET", "/admin/faults", h_admin_get_faults, 0 },

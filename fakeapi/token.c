@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +30,23 @@
 static const char kdf_salt[] = "ukms-fakeapi";
 static const char kdf_info[] = "ukms-fakeapi token key";
 
+/*
+ * Verified-token cache: a token that verified once is recognised again by one constant-time
+ * compare of its full text instead of an HMAC, a base64 decode and a JSON parse. Direct-mapped
+ * on the token's MAC (its signature part), so it is bounded (TOKEN_CACHE_SLOTS entries; a new
+ * token evicts the one in its slot); expiry is checked on every hit against the cached exp.
+ * Each slot has its own lock (libmicrohttpd's thread pool verifies concurrently).
+ */
+struct cache_slot {
+	pthread_mutex_t lock;
+	size_t len; /* 0: empty */
+	char tok[TOKEN_MAX];
+	struct token_claims claims;
+};
+
 struct token_signer {
-	EVP_MAC_CTX *tmpl; /* keyed; duplicated per operation */
+	EVP_MAC_CTX *tmpl;        /* keyed; duplicated per operation */
+	struct cache_slot *slots; /* TOKEN_CACHE_SLOTS; mutable behind a const signer */
 };
 
 /* OSSL_PARAM takes a non-const pointer; the one const-dropping cast lives here. */
@@ -53,6 +69,11 @@ struct token_signer *token_signer_create(const uint8_t secret[ROT_SECRET_LEN])
 	mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
 	if (s == NULL || mac == NULL)
 		goto out;
+	s->slots = calloc(TOKEN_CACHE_SLOTS, sizeof(*s->slots));
+	if (s->slots == NULL)
+		goto out;
+	for (size_t i = 0; i < TOKEN_CACHE_SLOTS; i++)
+		pthread_mutex_init(&s->slots[i].lock, NULL);
 	s->tmpl = EVP_MAC_CTX_new(mac);
 	if (s->tmpl == NULL)
 		goto out;
@@ -74,6 +95,9 @@ void token_signer_destroy(struct token_signer *s)
 {
 	if (s == NULL)
 		return;
+	for (size_t i = 0; s->slots != NULL && i < TOKEN_CACHE_SLOTS; i++)
+		pthread_mutex_destroy(&s->slots[i].lock);
+	free(s->slots);
 	EVP_MAC_CTX_free(s->tmpl);
 	free(s);
 }
@@ -193,8 +217,40 @@ out:
 	return rc;
 }
 
-int token_verify(const struct token_signer *s, const char *tok, size_t len, int64_t now,
-		 struct token_claims *out)
+/* The slot of a token: FNV-1a of its signature characters (base64url of the MAC). */
+static struct cache_slot *slot_of(const struct token_signer *s, const char *sig)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < SIG_B64_LEN; i++)
+		h = (h ^ (uint8_t)sig[i]) * 16777619u;
+	return &s->slots[h % TOKEN_CACHE_SLOTS];
+}
+
+static bool cache_get(struct cache_slot *e, const char *tok, size_t len, struct token_claims *out)
+{
+	bool hit;
+
+	pthread_mutex_lock(&e->lock);
+	hit = e->len == len && CRYPTO_memcmp(e->tok, tok, len) == 0;
+	if (hit)
+		*out = e->claims;
+	pthread_mutex_unlock(&e->lock);
+	return hit;
+}
+
+static void cache_put(struct cache_slot *e, const char *tok, size_t len,
+		      const struct token_claims *c)
+{
+	pthread_mutex_lock(&e->lock);
+	memcpy(e->tok, tok, len);
+	e->len = len;
+	e->claims = *c;
+	pthread_mutex_unlock(&e->lock);
+}
+
+static int verify_full(const struct token_signer *s, const char *tok, size_t len,
+		       struct token_claims *out)
 {
 	const char *dot1, *dot2, *end = tok + len;
 	uint8_t mac[MAC_LEN], sig[MAC_LEN];
@@ -218,8 +274,23 @@ int token_verify(const struct token_signer *s, const char *tok, size_t len, int6
 	if ((size_t)(dot1 - tok) != strlen(HEADER_B64) ||
 	    memcmp(tok, HEADER_B64, strlen(HEADER_B64)) != 0)
 		return -EBADMSG;
-	rc = parse_claims(dot1 + 1, (size_t)(dot2 - dot1 - 1), out);
-	if (rc < 0)
-		return rc;
+	return parse_claims(dot1 + 1, (size_t)(dot2 - dot1 - 1), out);
+}
+
+int token_verify(const struct token_signer *s, const char *tok, size_t len, int64_t now,
+		 struct token_claims *out)
+{
+	struct cache_slot *e;
+	int rc;
+
+	if (len <= SIG_B64_LEN || len > TOKEN_MAX)
+		return -EBADMSG;
+	e = slot_of(s, tok + len - SIG_B64_LEN);
+	if (!cache_get(e, tok, len, out)) {
+		rc = verify_full(s, tok, len, out);
+		if (rc < 0)
+			return rc;
+		cache_put(e, tok, len, out);
+	}
 	return now >= out->exp ? -EKEYEXPIRED : 0;
 }

@@ -24,6 +24,8 @@
 #define TOKEN_KEY_LEN 32
 /* Longest token accepted (issued ones are about 250 characters). */
 #define TOKEN_MAX 1024
+/* Entries of the verified-token cache of a signer (token.c). */
+#define TOKEN_CACHE_SLOTS 256
 
 enum token_use {
 	TOKEN_USE_ID = 0,
@@ -41,8 +43,9 @@ struct token_signer;
 
 /*
  * Derives the HS256 key from the platform secret and keeps a keyed HMAC context that
- * concurrent callers duplicate (so no algorithm fetch happens per request). Returns NULL on a
- * crypto or allocation failure. The signer is read-only after creation and thread-safe.
+ * concurrent callers duplicate (so no algorithm fetch happens per request), and a bounded cache
+ * of verified tokens. Returns NULL on a crypto or allocation failure. Thread-safe: the key is
+ * read-only after creation and each cache slot has its own lock.
  */
 struct token_signer *token_signer_create(const uint8_t secret[ROT_SECRET_LEN]);
 /* Wipes and frees. NULL-safe. */
@@ -58,6 +61,8 @@ int token_issue(const struct token_signer *s, const struct token_claims *c, char
  * Verifies tok[0..len) (without any "Bearer " prefix) at time now (seconds since the epoch).
  * Returns 0 with the claims in out, -EBADMSG for a malformed, tampered or foreign token,
  * -EKEYEXPIRED when the signature is valid but now >= exp, or -EIO on a crypto failure.
+ * A token already verified by this signer is recognised by a constant-time compare of its
+ * full text (no HMAC, no parsing); its expiry is still checked against now.
  */
 int token_verify(const struct token_signer *s, const char *tok, size_t len, int64_t now,
 		 struct token_claims *out);

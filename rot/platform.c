@@ -39,9 +39,21 @@ struct top {
 	char secret_hex[2 * ROT_SECRET_LEN + 1];
 	const cJSON *accounts;
 	const cJSON *devices;
+	const cJSON *fleets;
+};
+
+struct fleet_in {
+	struct platform_fleet f;
+	const cJSON *overrides;
+};
+
+struct override_in {
+	int index;
+	bool psk_provisioning;
 };
 
 static const char *check_secret(const char *s, size_t len);
+static const char *check_fleet_name(const char *s, size_t len);
 
 #define STR(st, f, req, fn)                                                                        \
 	{                                                                                          \
@@ -58,6 +70,26 @@ static const struct field top_fields[] = {
 	  sizeof(((struct top *)0)->secret_hex), check_secret },
 	{ "accounts", F_ARRAY, true, offsetof(struct top, accounts), 0, NULL },
 	{ "devices", F_ARRAY, true, offsetof(struct top, devices), 0, NULL },
+	{ "fleets", F_ARRAY, false, offsetof(struct top, fleets), 0, NULL },
+};
+
+#define FL(m) offsetof(struct fleet_in, f.m), sizeof(((struct platform_fleet *)0)->m)
+
+static const struct field fleet_fields[] = {
+	{ "name", F_STR, true, FL(name), check_fleet_name },
+	{ "account", F_STR, true, FL(account), platform_check_name },
+	{ "model", F_STR, true, FL(model), platform_check_model },
+	{ "count", F_INT, true, FL(count), NULL },
+	{ "psk_provisioning", F_BOOL, false, FL(psk_provisioning), NULL },
+	{ "sealed", F_BOOL, false, FL(sealed), NULL },
+	{ "bootstrapped", F_BOOL, false, FL(bootstrapped), NULL },
+	{ "overrides", F_ARRAY, false, offsetof(struct fleet_in, overrides), 0, NULL },
+};
+
+static const struct field override_fields[] = {
+	{ "index", F_INT, true, offsetof(struct override_in, index), 0, NULL },
+	{ "psk_provisioning", F_BOOL, true, offsetof(struct override_in, psk_provisioning), 0,
+	  NULL },
 };
 
 static const struct field account_fields[] = {
@@ -115,6 +147,20 @@ static bool printable(const char *s, size_t len, bool allow_space)
 static const char *check_secret(const char *s, size_t len)
 {
 	return len == 2 * ROT_SECRET_LEN && hex_is_valid(s, len) ? NULL : "expected 64 hex chars";
+}
+
+/* Fleet names: 1-32 of [A-Za-z0-9._-] (no ':', which separates FLEET:INDEX). */
+static const char *check_fleet_name(const char *s, size_t len)
+{
+	static const char why[] = "expected 1-32 characters of A-Z a-z 0-9 . _ -";
+
+	if (len == 0 || len > PLATFORM_FLEET_NAME_MAX)
+		return why;
+	for (size_t i = 0; i < len; i++)
+		if (!(s[i] >= 'a' && s[i] <= 'z') && !(s[i] >= 'A' && s[i] <= 'Z') &&
+		    !(s[i] >= '0' && s[i] <= '9') && s[i] != '.' && s[i] != '_' && s[i] != '-')
+			return why;
+	return NULL;
 }
 
 const char *platform_check_uid(const char *s, size_t len)
@@ -282,6 +328,13 @@ int platform_check_device(const struct platform *p, struct platform_device *d, s
 	}
 	hex_decode(d->uid_hex, 2 * ROT_UID_LEN, d->uid, ROT_UID_LEN);
 	hex_encode(d->uid, ROT_UID_LEN, d->uid_hex, sizeof(d->uid_hex));
+	if (platform_reserved_field(d) != NULL) {
+		platform_errf(err, errlen,
+			      "devices[%zu].%s: this prefix is reserved for fleet devices (rot_uid "
+			      "F1EE..., imei and imsi 99..., iccid 8999...)",
+			      i, platform_reserved_field(d));
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -426,6 +479,130 @@ static int parse_devices(struct platform *p, const cJSON *arr, char *err, size_t
 	return rc;
 }
 
+static int override_cmp(const void *a, const void *b)
+{
+	const struct platform_override *x = a, *y = b;
+
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int parse_overrides(struct platform *p, size_t f, const cJSON *arr, char *err, size_t errlen)
+{
+	struct platform_fleet_priv *fp = &p->fpriv[f];
+	size_t n = (size_t)cJSON_GetArraySize(arr), i = 0;
+	const cJSON *v;
+	char path[64];
+	int rc;
+
+	fp->ov = calloc(n ? n : 1, sizeof(*fp->ov));
+	if (fp->ov == NULL)
+		return -ENOMEM;
+	cJSON_ArrayForEach(v, arr)
+	{
+		struct override_in o = { 0, false };
+
+		snprintf(path, sizeof(path), "fleets[%zu].overrides[%zu]", f, i);
+		rc = parse_object(v, path, override_fields, ARRAY_LEN(override_fields), &o, err,
+				  errlen);
+		if (rc == 0 && (o.index < 0 || o.index >= p->fleets[f].count)) {
+			platform_errf(err, errlen, "%s.index: %d out of range (0-%d)", path,
+				      o.index, p->fleets[f].count - 1);
+			rc = -EINVAL;
+		}
+		if (rc < 0)
+			return rc;
+		fp->ov[i] = (struct platform_override){ (uint32_t)o.index, o.psk_provisioning };
+		fp->n_ov = ++i;
+	}
+	qsort(fp->ov, fp->n_ov, sizeof(*fp->ov), override_cmp);
+	for (i = 1; i < fp->n_ov; i++) {
+		if (fp->ov[i].index == fp->ov[i - 1].index) {
+			platform_errf(err, errlen, "fleets[%zu].overrides: index %u appears twice",
+				      f, (unsigned)fp->ov[i].index);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int parse_fleet(struct platform *p, size_t f, const cJSON *v, char *err, size_t errlen)
+{
+	struct fleet_in in = {
+		.f = { .psk_provisioning = true, .sealed = true, .bootstrapped = true }
+	};
+	char path[32];
+	int rc;
+
+	snprintf(path, sizeof(path), "fleets[%zu]", f);
+	rc = parse_object(v, path, fleet_fields, ARRAY_LEN(fleet_fields), &in, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (in.f.count < 1 || in.f.count > PLATFORM_FLEET_SIZE_MAX) {
+		platform_errf(err, errlen, "%s.count: expected 1-%d", path,
+			      PLATFORM_FLEET_SIZE_MAX);
+		return -EINVAL;
+	}
+	if (platform_find_account(p, in.f.account) == NULL) {
+		platform_errf(err, errlen, "%s.account: unknown account \"%s\"", path,
+			      in.f.account);
+		return -EINVAL;
+	}
+	p->fleets[f] = in.f;
+	p->n_fleets = f + 1;
+	return in.overrides != NULL ? parse_overrides(p, f, in.overrides, err, errlen) : 0;
+}
+
+/* Names unique; codes (derived from the secret and the name) distinct. */
+static int fleet_codes(struct platform *p, char *err, size_t errlen)
+{
+	struct rot_key k_ref = { { 0 } };
+	int rc = rot_ref_key(p->secret, &k_ref);
+
+	for (size_t i = 0; rc == 0 && i < p->n_fleets; i++) {
+		rc = rot_fleet_code(&k_ref, p->fleets[i].name, &p->fleets[i].code);
+		for (size_t j = 0; rc == 0 && j < i; j++) {
+			bool same = strcmp(p->fleets[i].name, p->fleets[j].name) == 0;
+
+			if (same || p->fleets[i].code == p->fleets[j].code) {
+				platform_errf(err, errlen,
+					      "fleets[%zu].name: %s fleets[%zu].name%s", i,
+					      same ? "duplicate of" : "its code collides with", j,
+					      same ? "" : "; rename one of them");
+				rc = -EINVAL;
+			}
+		}
+	}
+	rot_key_clear(&k_ref);
+	return rc;
+}
+
+static int parse_fleets(struct platform *p, const cJSON *arr, char *err, size_t errlen)
+{
+	size_t n = arr != NULL ? (size_t)cJSON_GetArraySize(arr) : 0, i = 0;
+	const cJSON *v;
+	int rc = rot_fleet_ref_key(p->secret, &p->fleet_ref_key);
+
+	if (rc == 0)
+		rc = rot_platform_prk(p->secret, &p->prk);
+	if (rc < 0 || n == 0)
+		return rc;
+	if (n > PLATFORM_FLEETS_MAX) {
+		platform_errf(err, errlen, "fleets: at most %d fleets", PLATFORM_FLEETS_MAX);
+		return -EINVAL;
+	}
+	p->fleets = calloc(n, sizeof(*p->fleets));
+	p->fpriv = calloc(n, sizeof(*p->fpriv));
+	if (p->fleets == NULL || p->fpriv == NULL)
+		return -ENOMEM;
+	cJSON_ArrayForEach(v, arr)
+	{
+		rc = parse_fleet(p, i++, v, err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+	return fleet_codes(p, err, errlen);
+}
+
 static int check_version(const cJSON *root, char *err, size_t errlen)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "version");
@@ -456,6 +633,8 @@ static int parse_root(struct platform *p, const cJSON *root, char *err, size_t e
 		rc = parse_accounts(p, t.accounts, err, errlen);
 	if (rc == 0)
 		rc = parse_devices(p, t.devices, err, errlen);
+	if (rc == 0)
+		rc = parse_fleets(p, t.fleets, err, errlen);
 	if (rc == 0)
 		rc = platform_index_build(p);
 	if (rc == -ENOMEM || rc == -EIO)
@@ -539,6 +718,7 @@ void platform_destroy(struct platform *p)
 	if (p->index != NULL)
 		OPENSSL_cleanse(p->index, p->n_index * sizeof(*p->index));
 	free(p->index);
+	platform_fleets_free(p);
 	OPENSSL_cleanse(p, sizeof(*p));
 	free(p);
 }

@@ -95,7 +95,8 @@ char *platform_format(const struct platform *p)
 			*c = (char)(*c - 'A' + 'a');
 	root = cJSON_CreateObject();
 	if (root == NULL || !cJSON_AddNumberToObject(root, "version", PLATFORM_VERSION) ||
-	    !cJSON_AddStringToObject(root, "platform_secret", hexsecret) || add_lists(p, root) < 0)
+	    !cJSON_AddStringToObject(root, "platform_secret", hexsecret) ||
+	    add_lists(p, root) < 0 || platform_format_fleets(p, root) < 0)
 		goto out;
 	text = cJSON_Print(root);
 out:
@@ -141,23 +142,6 @@ static int random_chars(char *out, size_t n, const char *alphabet)
 	return 0;
 }
 
-/* Appends the Luhn check digit to the digits in s (which has room for one more char). */
-static void luhn_append(char *s)
-{
-	size_t len = strlen(s);
-	unsigned sum = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned d = (unsigned)(s[len - 1 - i] - '0');
-
-		if (i % 2 == 0)
-			d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-		sum += d;
-	}
-	s[len] = (char)('0' + (10 - sum % 10) % 10);
-	s[len + 1] = '\0';
-}
-
 static int generate_account(struct platform_account *a)
 {
 	static const char hexd[] = "0123456789abcdef";
@@ -182,6 +166,7 @@ static int generate_device(struct platform_device *d, const char *model, const c
 {
 	int rc = RAND_bytes(d->uid, ROT_UID_LEN) == 1 ? 0 : -EIO;
 
+	d->uid[0] &= 0x7F; /* never the F1EE... range reserved for fleet devices */
 	hex_encode(d->uid, ROT_UID_LEN, d->uid_hex, sizeof(d->uid_hex));
 	memcpy(d->imei, "35275309", 8);
 	memcpy(d->imsi, "00101", 5);
@@ -194,8 +179,8 @@ static int generate_device(struct platform_device *d, const char *model, const c
 		rc = random_chars(d->iccid + 7, 11, "0123456789");
 	if (rc < 0)
 		return rc;
-	luhn_append(d->imei);
-	luhn_append(d->iccid);
+	platform_luhn_append(d->imei);
+	platform_luhn_append(d->iccid);
 	snprintf(d->model, sizeof(d->model), "%s", model);
 	snprintf(d->account, sizeof(d->account), "%s", account);
 	d->psk_provisioning = d->sealed = d->bootstrapped = true;

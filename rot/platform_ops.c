@@ -107,9 +107,10 @@ static size_t lower_bound(const struct platform *p, const uint8_t ref[ROT_REF_LE
 }
 
 /*
- * The one index entry whose reference matches and whose tag verifies (constant-time compare in
- * rot_identity_verify). Two devices sharing a ref whose tags both verify: refuse rather than
- * guess (docs/rot-derivation.md gives the odds).
+ * The one device whose reference matches and whose tag verifies (constant-time compare in
+ * rot_identity_verify): explicit devices through the sorted index, fleet devices by inverting
+ * their reference. Two candidates whose tags both verify: refuse rather than guess
+ * (docs/rot-derivation.md gives the odds).
  */
 /*
  * Stands in for a device key when no reference matches, so an unknown reference costs the same
@@ -118,17 +119,22 @@ static size_t lower_bound(const struct platform *p, const uint8_t ref[ROT_REF_LE
  */
 static const struct rot_key dummy_key;
 
-static int resolve_entry(const struct platform *p, const struct rot_identity *id,
-			 const struct platform_ref **out)
+/*
+ * The one device whose reference matches and whose tag verifies (constant-time compare in
+ * rot_identity_verify): explicit devices through the sorted index, fleet devices by inverting
+ * their reference. Two candidates whose tags both verify: refuse rather than guess
+ * (docs/rot-derivation.md gives the odds). Fills key and dev on success.
+ */
+static int resolve(const struct platform *p, const struct rot_identity *id, struct rot_key *key,
+		   struct platform_device *dev)
 {
 	const struct platform_ref *found = NULL;
 	uint8_t ref[ROT_REF_LEN];
 	unsigned matches = 0, checked = 0;
+	int rc = 0;
 
 	rot_identity_ref(id, ref);
 	for (size_t i = lower_bound(p, ref); i < p->n_index; i++) {
-		int rc;
-
 		if (memcmp(p->index[i].ref, ref, ROT_REF_LEN) != 0)
 			break;
 		rc = rot_identity_verify(&p->index[i].key, id);
@@ -140,50 +146,57 @@ static int resolve_entry(const struct platform *p, const struct rot_identity *id
 			found = &p->index[i];
 		}
 	}
-	if (checked == 0 && rot_identity_verify(&dummy_key, id) == -EIO)
-		return -EIO;
+	if (p->n_fleets > 0)
+		rc = platform_fleet_resolve(p, id, &matches, key, dev);
+	else if (checked == 0)
+		rc = rot_identity_verify(&dummy_key, id);
+	if (rc == -EIO)
+		return rc;
 	if (matches != 1)
 		return -ENOENT;
-	*out = found;
+	if (found != NULL) {
+		*key = found->key;
+		*dev = p->devices[found->dev];
+	}
 	return 0;
 }
 
 int platform_resolve(const struct platform *p, const struct rot_identity *id,
-		     const struct platform_device **out)
+		     struct platform_device *out)
 {
-	const struct platform_ref *e = NULL;
-	int rc = resolve_entry(p, id, &e);
+	struct platform_device d;
+	struct rot_key k;
+	int rc = resolve(p, id, &k, &d);
 
 	if (rc == 0 && out != NULL)
-		*out = &p->devices[e->dev];
+		*out = d;
+	rot_key_clear(&k);
 	return rc;
 }
 
 int platform_derive_psk(const struct platform *p, const struct rot_identity *id, size_t len,
-			const struct platform_device **dev, struct rot_psk *psk)
+			struct platform_device *dev, struct rot_psk *psk)
 {
-	const struct platform_ref *e = NULL;
+	struct platform_device d;
+	struct rot_key k;
 	int rc;
 
 	if (len != 16 && len != 32)
 		return -EINVAL;
-	rc = resolve_entry(p, id, &e);
-	if (rc == -EIO)
+	rc = resolve(p, id, &k, &d);
+	if (rc == -EIO) {
+		rot_key_clear(&k);
 		return rc;
+	}
 	/* Derive on every path (dummy key when unknown) so a 404 costs what a 200 costs. */
-	if (rot_psk_derive(rc == 0 ? &e->key : &dummy_key, id, len, psk) < 0)
+	if (rot_psk_derive(rc == 0 ? &k : &dummy_key, id, len, psk) < 0)
 		rc = -EIO;
 	if (rc < 0)
 		rot_psk_clear(psk);
 	if (rc == 0 && dev != NULL)
-		*dev = &p->devices[e->dev];
+		*dev = d;
+	rot_key_clear(&k);
 	return rc;
-}
-
-int platform_device_rot(const struct platform *p, const struct platform_device *d,
-			struct rot_device *out)
-{
-	return rot_device_init(p->secret, d->uid, out);
 }
 
 int platform_set_provisioning(struct platform *p, const uint8_t uid[ROT_UID_LEN], bool on)
@@ -194,7 +207,7 @@ int platform_set_provisioning(struct platform *p, const uint8_t uid[ROT_UID_LEN]
 			return 0;
 		}
 	}
-	return -ENOENT;
+	return platform_fleet_set_provisioning(p, uid, on);
 }
 
 int platform_add_account(struct platform *p, const struct platform_account *a, char *err,

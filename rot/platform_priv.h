@@ -3,11 +3,14 @@
 #ifndef ROT_PLATFORM_PRIV_H
 #define ROT_PLATFORM_PRIV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "compiler.h"
 #include "rot/platform.h"
+
+struct cJSON;
 
 /*
  * Reference index entry: devices sorted by their 4-byte reference (platform_resolve), with the
@@ -20,8 +23,24 @@ struct platform_ref {
 	struct rot_key key;
 };
 
+/* A fleet device whose psk_provisioning differs from its fleet's default (sorted by index). */
+struct platform_override {
+	uint32_t index;
+	bool psk_provisioning;
+};
+
+struct platform_fleet_priv {
+	struct platform_override *ov;
+	size_t n_ov;
+};
+
 struct platform {
 	uint8_t secret[ROT_SECRET_LEN];
+	struct rot_key fleet_ref_key; /* K_fref (rot_priv.h) */
+	struct rot_key prk;           /* HKDF-Extract of the secret (rot_priv.h) */
+	struct platform_fleet *fleets;
+	struct platform_fleet_priv *fpriv; /* n_fleets entries, parallel to fleets */
+	size_t n_fleets;
 	struct platform_account *accounts;
 	size_t n_accounts;
 	struct platform_device *devices;
@@ -34,6 +53,20 @@ struct platform {
 void platform_errf(char *err, size_t errlen, const char *fmt, ...) ATTR_PRINTF(3, 4);
 /* Rebuilds p->index from p->devices. Returns 0, -ENOMEM or -EIO. */
 int platform_index_build(struct platform *p);
+
+/* Fleets (platform_fleet.c). */
+/* Reserved identifier prefixes of fleet devices; NULL when s does not start with one. */
+const char *platform_reserved_field(const struct platform_device *d);
+/* Sets a sparse psk_provisioning override for a fleet device's uid; -ENOENT if not one. */
+int platform_fleet_set_provisioning(struct platform *p, const uint8_t uid[ROT_UID_LEN], bool on);
+/* Adds the "fleets" array (if any) to root. */
+int platform_format_fleets(const struct platform *p, struct cJSON *root);
+void platform_fleets_free(struct platform *p);
+/* The fleet device an identity's reference decodes to whose tag verifies; fills key and dev. */
+int platform_fleet_resolve(const struct platform *p, const struct rot_identity *id,
+			   unsigned *matches, struct rot_key *key, struct platform_device *dev);
+/* Luhn check digit appended to the digits in s (room for one more char and the NUL). */
+void platform_luhn_append(char *s);
 
 /* Field validators (NULL when s[0..len) is valid, else the reason). Shared by parse and add. */
 const char *platform_check_uid(const char *s, size_t len);

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -26,6 +27,9 @@ static const char label_dev[] = "device key";
 static const char label_ref[] = "device reference";
 static const char label_tag[] = "ukms-v1 tag";
 static const char label_psk[] = "ukms-v1 psk";
+static const char label_fleet_ref[] = "fleet reference";
+static const char label_fleet_round[] = "ukms-v1 fleet ref";
+static const char label_fleet_code[] = "ukms-v1 fleet code";
 
 #define LABEL_LEN(l)  (sizeof(l) - 1) /* ASCII bytes, no NUL */
 #define ID_SIGNED_LEN (ROT_IDENTITY_LEN - ROT_TAG_LEN)
@@ -44,16 +48,38 @@ static OSSL_PARAM utf8(const char *key, const char *value)
 /*
  * The HKDF algorithm and an HMAC-SHA256 context with the digest already set, made once per
  * process: EVP_*_fetch and setting a digest by name each cost a locked lookup, which dominated
- * a GetPSK request. The HMAC template is duplicated for each operation (OpenSSL 3.0 cannot
- * duplicate an HKDF context, so HKDF gets a fresh context from the fetched algorithm). Written
- * once under pthread_once and only read afterwards — an immutable cache, not mutable state;
- * never freed, like OpenSSL's own method store.
+ * a GetPSK request. Written once under pthread_once and only read afterwards — an immutable
+ * cache, not mutable state; never freed, like OpenSSL's own method store.
+ *
+ * Each thread then keeps its own working contexts (a copy of the HMAC template and one HKDF
+ * context), re-keyed for every operation instead of allocated and freed: the allocation, copy
+ * and free were half of the cost of a tag check. They are per-thread (pthread key, freed with
+ * the thread), so no two threads share a context; the HKDF context is reset (which wipes its key)
+ * after each use, the HMAC context holds only the key schedule of the last key used.
  */
 static struct {
 	EVP_KDF *hkdf;
 	EVP_MAC_CTX *hmac;
+	pthread_key_t thread_key;
+	bool have_key;
 } tmpl;
 static pthread_once_t tmpl_once = PTHREAD_ONCE_INIT;
+
+struct thread_ctx {
+	EVP_MAC_CTX *hmac;
+	EVP_KDF_CTX *hkdf;
+};
+
+static void thread_ctx_free(void *p)
+{
+	struct thread_ctx *t = p;
+
+	if (t == NULL)
+		return;
+	EVP_MAC_CTX_free(t->hmac);
+	EVP_KDF_CTX_free(t->hkdf);
+	free(t);
+}
 
 static void make_templates(void)
 {
@@ -67,58 +93,97 @@ static void make_templates(void)
 		tmpl.hmac = NULL;
 	}
 	EVP_MAC_free(mac); /* the context holds its own reference */
+	tmpl.have_key = pthread_key_create(&tmpl.thread_key, thread_ctx_free) == 0;
 }
 
-static EVP_KDF_CTX *hkdf_ctx(void)
+static int hkdf_set_digest(EVP_KDF_CTX *ctx)
 {
-	pthread_once(&tmpl_once, make_templates);
-	return tmpl.hkdf != NULL ? EVP_KDF_CTX_new(tmpl.hkdf) : NULL;
+	OSSL_PARAM d[2] = { utf8(OSSL_KDF_PARAM_DIGEST, "SHA256"), OSSL_PARAM_construct_end() };
+
+	return EVP_KDF_CTX_set_params(ctx, d) == 1 ? 0 : -EIO;
 }
 
-static EVP_MAC_CTX *hmac_ctx(void)
+/* This thread's working contexts, created on first use; NULL on allocation failure. */
+static struct thread_ctx *thread_ctx(void)
 {
+	struct thread_ctx *t;
+
 	pthread_once(&tmpl_once, make_templates);
-	return tmpl.hmac != NULL ? EVP_MAC_CTX_dup(tmpl.hmac) : NULL;
+	if (!tmpl.have_key || tmpl.hmac == NULL || tmpl.hkdf == NULL)
+		return NULL;
+	t = pthread_getspecific(tmpl.thread_key);
+	if (t != NULL)
+		return t;
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return NULL;
+	t->hmac = EVP_MAC_CTX_dup(tmpl.hmac);
+	t->hkdf = EVP_KDF_CTX_new(tmpl.hkdf);
+	if (t->hmac == NULL || t->hkdf == NULL || hkdf_set_digest(t->hkdf) < 0 ||
+	    pthread_setspecific(tmpl.thread_key, t) != 0) {
+		thread_ctx_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/*
+ * Replaces the key an HKDF context copied by one zero byte (OpenSSL wipes the old copy): the
+ * context keeps its digest, so the next use does not fetch SHA256 by name again.
+ */
+static void hkdf_wipe(EVP_KDF_CTX *ctx)
+{
+	static const uint8_t zero[1];
+	OSSL_PARAM w[2] = { octets(OSSL_KDF_PARAM_KEY, zero, sizeof(zero)),
+			    OSSL_PARAM_construct_end() };
+
+	if (EVP_KDF_CTX_set_params(ctx, w) != 1) {
+		EVP_KDF_CTX_reset(ctx); /* wipes too, and forgets the digest */
+		hkdf_set_digest(ctx);
+	}
 }
 
 /* HKDF-SHA256. salt == NULL selects EXPAND_ONLY (ikm is then the PRK). */
 static int hkdf(const uint8_t *ikm, size_t ikm_len, const void *salt, size_t salt_len,
 		const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len)
 {
-	EVP_KDF_CTX *ctx = hkdf_ctx();
+	struct thread_ctx *t = thread_ctx();
+	EVP_KDF_CTX *ctx = t != NULL ? t->hkdf : NULL;
 	OSSL_PARAM p[6];
 	size_t n = 0;
 	int rc = -EIO;
 
 	if (ctx == NULL)
-		goto out;
-	p[n++] = utf8(OSSL_KDF_PARAM_DIGEST, "SHA256");
+		return rc;
 	p[n++] = octets(OSSL_KDF_PARAM_KEY, ikm, ikm_len);
 	p[n++] = octets(OSSL_KDF_PARAM_INFO, info, info_len);
 	if (salt != NULL)
 		p[n++] = octets(OSSL_KDF_PARAM_SALT, salt, salt_len);
-	else
-		p[n++] = utf8(OSSL_KDF_PARAM_MODE, "EXPAND_ONLY");
+	p[n++] = utf8(OSSL_KDF_PARAM_MODE, salt != NULL ? "EXTRACT_AND_EXPAND" : "EXPAND_ONLY");
 	p[n] = OSSL_PARAM_construct_end();
 	if (EVP_KDF_derive(ctx, out, out_len, p) == 1)
 		rc = 0;
-out:
-	EVP_KDF_CTX_free(ctx); /* also wipes the key material it copied */
+	hkdf_wipe(ctx);
 	return rc;
 }
 
-/* HMAC-SHA256(key, a || b) truncated to out_len (<= 32). */
+/*
+ * HMAC-SHA256(key, a || b) truncated to out_len (<= 32). key == NULL reuses the key of this
+ * thread's previous call (no new key schedule; only for back-to-back calls with one key).
+ */
 static int hmac(const struct rot_key *key, const void *a, size_t a_len, const void *b, size_t b_len,
 		uint8_t *out, size_t out_len)
 {
 	uint8_t mac[32];
-	EVP_MAC_CTX *ctx = hmac_ctx();
+	struct thread_ctx *t = thread_ctx();
+	EVP_MAC_CTX *ctx = t != NULL ? t->hmac : NULL;
 	size_t mac_len = 0;
 	int rc = -EIO;
 
 	if (ctx == NULL)
 		goto out;
-	if (EVP_MAC_init(ctx, key->bytes, sizeof(key->bytes), NULL) != 1 ||
+	if (EVP_MAC_init(ctx, key != NULL ? key->bytes : NULL, key != NULL ? sizeof(key->bytes) : 0,
+			 NULL) != 1 ||
 	    EVP_MAC_update(ctx, a, a_len) != 1 || EVP_MAC_update(ctx, b, b_len) != 1 ||
 	    EVP_MAC_final(ctx, mac, &mac_len, sizeof(mac)) != 1 || mac_len < out_len)
 		goto out;
@@ -126,7 +191,6 @@ static int hmac(const struct rot_key *key, const void *a, size_t a_len, const vo
 	rc = 0;
 out:
 	OPENSSL_cleanse(mac, sizeof(mac));
-	EVP_MAC_CTX_free(ctx);
 	return rc;
 }
 
@@ -158,6 +222,43 @@ int rot_device_key(const uint8_t secret[ROT_SECRET_LEN], const uint8_t uid[ROT_U
 	memcpy(info + LABEL_LEN(label_dev), uid, ROT_UID_LEN);
 	rc = hkdf(secret, ROT_SECRET_LEN, label_salt, LABEL_LEN(label_salt), info, sizeof(info),
 		  out->bytes, sizeof(out->bytes));
+	if (rc < 0)
+		rot_key_clear(out);
+	return rc;
+}
+
+int rot_platform_prk(const uint8_t secret[ROT_SECRET_LEN], struct rot_key *out)
+{
+	struct thread_ctx *t = thread_ctx();
+	EVP_KDF_CTX *ctx = t != NULL ? t->hkdf : NULL;
+	OSSL_PARAM p[5];
+	int rc = -EIO;
+
+	if (ctx == NULL)
+		return rc;
+	p[0] = utf8(OSSL_KDF_PARAM_DIGEST, "SHA256");
+	p[1] = octets(OSSL_KDF_PARAM_KEY, secret, ROT_SECRET_LEN);
+	p[2] = octets(OSSL_KDF_PARAM_SALT, label_salt, LABEL_LEN(label_salt));
+	p[3] = utf8(OSSL_KDF_PARAM_MODE, "EXTRACT_ONLY");
+	p[4] = OSSL_PARAM_construct_end();
+	if (EVP_KDF_derive(ctx, out->bytes, sizeof(out->bytes), p) == 1)
+		rc = 0;
+	hkdf_wipe(ctx);
+	if (rc < 0)
+		rot_key_clear(out);
+	return rc;
+}
+
+int rot_device_key_prk(const struct rot_key *prk, const uint8_t uid[ROT_UID_LEN],
+		       struct rot_key *out)
+{
+	uint8_t info[LABEL_LEN(label_dev) + ROT_UID_LEN];
+	int rc;
+
+	memcpy(info, label_dev, LABEL_LEN(label_dev));
+	memcpy(info + LABEL_LEN(label_dev), uid, ROT_UID_LEN);
+	rc = hkdf(prk->bytes, sizeof(prk->bytes), NULL, 0, info, sizeof(info), out->bytes,
+		  sizeof(out->bytes));
 	if (rc < 0)
 		rot_key_clear(out);
 	return rc;
@@ -195,6 +296,73 @@ int rot_device_ref(const uint8_t secret[ROT_SECRET_LEN], const uint8_t uid[ROT_U
 	if (rc == 0)
 		rc = rot_ref_from_key(&k_ref, uid, out);
 	rot_key_clear(&k_ref);
+	return rc;
+}
+
+int rot_fleet_ref_key(const uint8_t secret[ROT_SECRET_LEN], struct rot_key *out)
+{
+	return rot_platform_subkey(secret, label_salt, label_fleet_ref, out->bytes,
+				   sizeof(out->bytes));
+}
+
+int rot_fleet_code(const struct rot_key *ref_key, const char *name, uint16_t *out)
+{
+	uint8_t b[2];
+	int rc = hmac(ref_key, label_fleet_code, LABEL_LEN(label_fleet_code), name, strlen(name), b,
+		      sizeof(b));
+
+	*out = rc == 0 ? (uint16_t)(b[0] << 8 | b[1]) : 0;
+	return rc;
+}
+
+/*
+ * Feistel round function: HMAC-SHA256(K, "ukms-v1 fleet ref" || round || x)[0..2). The rounds
+ * of one permutation run back to back, so only the first sets the key.
+ */
+static int fleet_round(const struct rot_key *k, unsigned round, uint16_t x, uint16_t *out)
+{
+	uint8_t in[3] = { (uint8_t)round, (uint8_t)(x >> 8), (uint8_t)x };
+	uint8_t b[2];
+	int rc = hmac(round == 0 || round == ROT_FLEET_ROUNDS - 1 ? k : NULL, label_fleet_round,
+		      LABEL_LEN(label_fleet_round), in, sizeof(in), b, sizeof(b));
+
+	*out = (uint16_t)(b[0] << 8 | b[1]);
+	return rc;
+}
+
+int rot_fleet_ref(const struct rot_key *k, uint32_t plain, uint8_t out[ROT_REF_LEN])
+{
+	uint16_t l = (uint16_t)(plain >> 16), r = (uint16_t)plain, f = 0;
+	int rc = 0;
+
+	for (unsigned i = 0; rc == 0 && i < ROT_FLEET_ROUNDS; i++) {
+		uint16_t t = r;
+
+		rc = fleet_round(k, i, r, &f);
+		r = (uint16_t)(l ^ f);
+		l = t;
+	}
+	out[0] = (uint8_t)(l >> 8);
+	out[1] = (uint8_t)l;
+	out[2] = (uint8_t)(r >> 8);
+	out[3] = (uint8_t)r;
+	return rc;
+}
+
+int rot_fleet_unref(const struct rot_key *k, const uint8_t ref[ROT_REF_LEN], uint32_t *plain)
+{
+	uint16_t l = (uint16_t)(ref[0] << 8 | ref[1]), r = (uint16_t)(ref[2] << 8 | ref[3]);
+	uint16_t f = 0;
+	int rc = 0;
+
+	for (unsigned i = ROT_FLEET_ROUNDS; rc == 0 && i-- > 0;) {
+		uint16_t t = l;
+
+		rc = fleet_round(k, i, l, &f);
+		l = (uint16_t)(r ^ f);
+		r = t;
+	}
+	*plain = (uint32_t)l << 16 | r;
 	return rc;
 }
 

@@ -44,12 +44,14 @@ struct cmd {
 
 static const struct cmd cmds[] = {
 	{ "generate", rot_cli_generate, "dlsce", 0, 0, true,
-	  "generate [--device UID|IMEI] [--length 16|32] [--state-dir DIR | --ephemeral | "
+	  "generate [--device UID|IMEI|FLEET:INDEX] [--length 16|32] [--state-dir DIR | "
+	  "--ephemeral | "
 	  "--counter N]",
 	  "Generate the next PSKIdentity and PSK of a device, as its RoT would (AT+USECPSK).\n"
 	  "Prints \"<identity> <psk>\" in upper-case hex. The counter is taken from the state\n"
 	  "directory (default $XDG_STATE_HOME/ukms or ~/.local/state/ukms) and persisted before\n"
-	  "anything is printed. --device defaults to the platform's first device; --length to 16.\n"
+	  "anything is printed. --device defaults to the platform's first device (or device 0 of\n"
+	  "its first fleet); --length to 16.\n"
 	  "--counter N uses counter N without touching the store; --ephemeral counts from 1 in "
 	  "memory.\n" },
 	{ "derive", rot_cli_derive, "l", 1, 1, true, "derive IDENTITY [--length 16|32]",
@@ -64,8 +66,9 @@ static const struct cmd cmds[] = {
 	  "Write a fresh random platform file (mode 0600): new platform secret, one account and\n"
 	  "four devices. Refuses to overwrite an existing file unless --force. FILE may also be\n"
 	  "given with --platform.\n" },
-	{ "devices", rot_cli_devices, "", 0, 0, true, "devices",
-	  "List the devices of the platform: RoT UID, IMEI, model, account and flags.\n" },
+	{ "devices", rot_cli_devices, "", 0, 64, true, "devices [UID|IMEI|FLEET:INDEX...]",
+	  "List the devices of the platform: RoT UID, IMEI, model, account and flags, then one\n"
+	  "line per fleet. With selectors, only those devices (fleet devices are computed).\n" },
 };
 
 static const struct option long_opts[] = {

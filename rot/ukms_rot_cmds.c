@@ -112,8 +112,8 @@ static int print_psk(const struct rot_cli *c, const struct platform_device *d, c
 
 int rot_cli_generate(struct rot_cli *c)
 {
-	const struct platform_device *d;
-	char idhex[ROT_IDENTITY_HEX + 1];
+	struct platform_device sel, *d = &sel;
+	char idhex[ROT_IDENTITY_HEX + 1], err[256];
 	struct rot_device dev;
 	struct rot_identity id;
 	struct rot_psk psk = { { 0 }, 0 };
@@ -121,12 +121,16 @@ int rot_cli_generate(struct rot_cli *c)
 	int rc;
 
 	memset(&dev, 0, sizeof(dev));
-	d = c->o.device != NULL ? platform_find_device(c->p, c->o.device)
-				: platform_device_at(c->p, 0);
-	if (d == NULL) {
-		rot_cli_err(c->o.device != NULL ? "no device '%s' in the platform"
-						: "the platform has no devices%s",
-			    c->o.device != NULL ? c->o.device : "");
+	if (c->o.device != NULL) {
+		rc = platform_select(c->p, c->o.device, &sel, err, sizeof(err));
+		if (rc < 0) {
+			rot_cli_err("%s", err);
+			return rc == -EINVAL ? ROT_CLI_USAGE : ROT_CLI_REFUSED;
+		}
+	} else if (platform_device_count(c->p) > 0) {
+		sel = *platform_device_at(c->p, 0);
+	} else if (platform_fleet_device(c->p, 0, 0, &sel) < 0) {
+		rot_cli_err("the platform has no devices");
 		return ROT_CLI_REFUSED;
 	}
 	rc = next_counter(c, d, &counter);
@@ -166,14 +170,14 @@ static int parse_identity_arg(const char *s, struct rot_identity *id)
 
 int rot_cli_derive(struct rot_cli *c)
 {
-	const struct platform_device *d = NULL;
+	struct platform_device dev, *d = &dev;
 	struct rot_identity id;
 	struct rot_psk psk = { { 0 }, 0 };
 	int rc;
 
 	if (parse_identity_arg(c->args[0], &id) < 0)
 		return ROT_CLI_USAGE;
-	rc = platform_derive_psk(c->p, &id, c->o.length, &d, &psk);
+	rc = platform_derive_psk(c->p, &id, c->o.length, d, &psk);
 	if (rc == -ENOENT)
 		rot_cli_err("unknown or forged identity");
 	else if (rc < 0)

@@ -62,7 +62,7 @@ static void inspect_text(const struct rot_identity *id, const struct platform_de
 
 int rot_cli_inspect(struct rot_cli *c)
 {
-	const struct platform_device *d = NULL;
+	struct platform_device dev, *d = NULL;
 	struct rot_identity id;
 	const char *s = c->args[0];
 	int rc;
@@ -73,7 +73,9 @@ int rot_cli_inspect(struct rot_cli *c)
 			    s);
 		return ROT_CLI_USAGE;
 	}
-	rc = platform_resolve(c->p, &id, &d);
+	rc = platform_resolve(c->p, &id, &dev);
+	if (rc == 0)
+		d = &dev;
 	if (rc < 0 && rc != -ENOENT) {
 		rot_cli_err("resolution failed: %s", strerror(-rc));
 		return ROT_CLI_IO;
@@ -90,30 +92,81 @@ int rot_cli_inspect(struct rot_cli *c)
 	return rot_cli_flush(d != NULL ? ROT_CLI_OK : ROT_CLI_REFUSED);
 }
 
+/* One device as a table row or a JSON array element; 0 or -ENOMEM. */
+static int list_device(const struct rot_cli *c, const struct platform_device *d, cJSON *arr)
+{
+	char flags[64], fleet[PLATFORM_FLEET_NAME_MAX + 16] = "";
+	cJSON *o;
+
+	if (d->fleet != 0)
+		snprintf(fleet, sizeof(fleet), " %s:%u",
+			 platform_fleet_at(c->p, d->fleet - 1)->name, (unsigned)d->index);
+	if (!c->o.json) {
+		printf("%-16s %-15s %-16s %-16s %s%s\n", d->uid_hex, d->imei, d->model, d->account,
+		       flags_text(d, flags, sizeof(flags)), fleet);
+		return 0;
+	}
+	o = platform_device_to_json(d);
+	if (o != NULL && d->fleet != 0 && !cJSON_AddStringToObject(o, "selector", fleet + 1)) {
+		cJSON_Delete(o);
+		o = NULL;
+	}
+	if (!cJSON_AddItemToArray(arr, o)) {
+		cJSON_Delete(o);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Fleets in the listing without arguments: one summary row each (their devices are computed). */
+static int list_fleets(const struct rot_cli *c, cJSON *arr)
+{
+	for (size_t i = 0; i < platform_fleet_count(c->p); i++) {
+		const struct platform_fleet *f = platform_fleet_at(c->p, i);
+		cJSON *o;
+
+		if (!c->o.json) {
+			printf("fleet %s: %d devices %s:0-%d, model %s, account %s\n", f->name,
+			       f->count, f->name, f->count - 1, f->model, f->account);
+			continue;
+		}
+		o = cJSON_CreateObject();
+		if (!cJSON_AddItemToArray(arr, o) ||
+		    !cJSON_AddStringToObject(o, "fleet", f->name) ||
+		    !cJSON_AddNumberToObject(o, "count", f->count) ||
+		    !cJSON_AddStringToObject(o, "model", f->model) ||
+		    !cJSON_AddStringToObject(o, "account", f->account))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int rot_cli_devices(struct rot_cli *c)
 {
-	size_t n = platform_device_count(c->p);
 	cJSON *arr = c->o.json ? cJSON_CreateArray() : NULL;
-	char flags[64];
+	struct platform_device d;
+	char err[256];
+	int rc = 0;
 
 	if (!c->o.json)
 		printf("%-16s %-15s %-16s %-16s %s\n", "ROT_UID", "IMEI", "MODEL", "ACCOUNT",
 		       "FLAGS");
-	for (size_t i = 0; i < n; i++) {
-		const struct platform_device *d = platform_device_at(c->p, i);
-		cJSON *o;
-
-		if (!c->o.json) {
-			printf("%-16s %-15s %-16s %-16s %s\n", d->uid_hex, d->imei, d->model,
-			       d->account, flags_text(d, flags, sizeof(flags)));
-			continue;
-		}
-		o = platform_device_to_json(d);
-		if (!cJSON_AddItemToArray(arr, o)) {
-			cJSON_Delete(o);
+	for (int i = 0; rc == 0 && i < c->nargs; i++) {
+		rc = platform_select(c->p, c->args[i], &d, err, sizeof(err));
+		if (rc < 0) {
+			rot_cli_err("%s", err);
 			cJSON_Delete(arr);
-			return rot_cli_flush(ROT_CLI_IO);
+			return rot_cli_flush(rc == -EINVAL ? ROT_CLI_USAGE : ROT_CLI_REFUSED);
 		}
+		rc = list_device(c, &d, arr);
+	}
+	for (size_t i = 0; rc == 0 && c->nargs == 0 && i < platform_device_count(c->p); i++)
+		rc = list_device(c, platform_device_at(c->p, i), arr);
+	if (rc == 0 && c->nargs == 0)
+		rc = list_fleets(c, arr);
+	if (rc < 0) {
+		cJSON_Delete(arr);
+		return rot_cli_flush(ROT_CLI_IO);
 	}
 	if (c->o.json && rot_cli_print_json(arr) != ROT_CLI_OK)
 		return ROT_CLI_IO;

@@ -37,6 +37,7 @@ enum opt_id {
 	OPT_CONTROL,
 	OPT_KEYLOG,
 	OPT_RECORD,
+	OPT_FLEET,
 };
 
 static const struct option long_opts[] = {
@@ -61,6 +62,7 @@ static const struct option long_opts[] = {
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "keylog", required_argument, NULL, OPT_KEYLOG },
 	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "fleet", required_argument, NULL, OPT_FLEET },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -73,8 +75,11 @@ void config_usage(FILE *out)
 		"Emulated u-blox cellular module with a Root of Trust, on a pseudo-terminal.\n\n"
 		"  -m, --model NAME       module persona (default " PERSONA_DEFAULT ")\n"
 		"  -p, --platform FILE    platform file (default: built-in demo platform)\n"
-		"  -d, --device UID|IMEI  device of the platform to emulate\n"
+		"  -d, --device UID|IMEI|FLEET:INDEX  device of the platform to emulate\n"
 		"  -l, --link PATH        stable symlink to the pseudo-terminal\n"
+		"      --fleet N          N modems in one process; --link must hold %%d (the "
+		"modem's\n"
+		"                         index), --device FLEET:FIRST the first device\n"
 		"      --headless         no console even on a terminal\n"
 		"      --log-level LEVEL  error, warn, info (default), debug, trace\n"
 		"      --log-file FILE    log to FILE instead of stderr\n"
@@ -257,6 +262,20 @@ static int apply(struct modem_config *cfg, int opt, const char *arg, char *err, 
 		return apply_fault(cfg, arg, err, errlen);
 	case OPT_SEED:
 		return apply_seed(cfg, arg, err, errlen);
+	case OPT_FLEET: {
+		char *end;
+		unsigned long n;
+
+		errno = 0;
+		n = strtoul(arg, &end, 10);
+		if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' || n < 1 ||
+		    n > CONFIG_FLEET_MAX) {
+			snprintf(err, errlen, "bad --fleet '%s' (1-%u)", arg, CONFIG_FLEET_MAX);
+			return -EINVAL;
+		}
+		cfg->fleet = (unsigned)n;
+		return 0;
+	}
 	case OPT_LOG_LEVEL:
 		if (log_level_parse(arg, &cfg->log_level) == 0)
 			return 0;
@@ -303,6 +322,18 @@ int config_parse(struct modem_config *cfg, int argc, char **argv, FILE *out, cha
 	}
 	if (optind < argc) {
 		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+		return -EINVAL;
+	}
+	if (cfg->fleet > 0 && (cfg->link == NULL || strstr(cfg->link, "%d") == NULL ||
+			       strchr(strstr(cfg->link, "%d") + 2, '%') != NULL ||
+			       strchr(cfg->link, '%') != strstr(cfg->link, "%d"))) {
+		snprintf(err, errlen, "--fleet needs --link PATH with one %%d (the modem's index)");
+		return -EINVAL;
+	}
+	if (cfg->fleet > 0 && (cfg->control_path != NULL || cfg->record_path != NULL)) {
+		/* Both follow one modem's world and one host's session. */
+		snprintf(err, errlen, "--%s drives one modem: not with --fleet",
+			 cfg->control_path != NULL ? "control" : "record");
 		return -EINVAL;
 	}
 	if (cfg->state_dir != NULL && cfg->ephemeral) {

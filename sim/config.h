@@ -23,6 +23,7 @@
 #define CONFIG_FAULTS_MAX           32     /* --fault given at most this often */
 #define CONFIG_RRC_IDLE_DEFAULT     10000u /* RRC inactivity release (+CSCON) */
 #define CONFIG_RRC_IDLE_MAX         3600000u
+#define CONFIG_FLEET_MAX            10000u
 
 struct modem_config {
 	const char *model;         /* --model, NULL when not given */
@@ -44,6 +45,7 @@ struct modem_config {
 	const char *faults[CONFIG_FAULTS_MAX]; /* --fault NAME[:k=v,...], checked (sim/fault.h) */
 	size_t n_faults;
 	uint64_t seed;            /* --seed N: the fault PRNG's seed (default 0) */
+	unsigned fleet;           /* --fleet N: N modems in one loop (sim/fleet.h); 0: one modem */
 	const char *control_path; /* --control PATH: JSON Lines control socket (sim/control.h) */
 	const char *keylog_path;  /* --keylog FILE: (D)TLS secrets, NSS key log format */
 	const char *record_path;  /* --record FILE: the host's session as a .chat script */

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "console.h"
 #include "control.h"
+#include "fleet.h"
 #include "log.h"
 #include "loop.h"
 #include "modem.h"
@@ -26,7 +27,8 @@ enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 struct app {
 	struct modem_config cfg;
 	struct loop *loop;
-	struct modem *modem;
+	struct modem *modem;       /* the one modem, or modem 0 of the fleet */
+	struct modem_fleet *fleet; /* --fleet N */
 	struct console *console;
 	struct control *control;
 	struct record *record;
@@ -90,6 +92,17 @@ static int setup_log(struct app *app)
 	return 0;
 }
 
+/* One line per modem: "ukms-sim: modem I SELECTOR device PATH link LINK". */
+static void print_fleet(const struct modem_fleet *f)
+{
+	for (size_t i = 0; i < modem_fleet_size(f); i++) {
+		const struct modem *m = modem_fleet_at(f, i);
+
+		printf("ukms-sim: modem %zu %s device %s link %s\n", i, modem_fleet_selector(f, i),
+		       pty_path(m->pty), pty_link(m->pty) != NULL ? pty_link(m->pty) : "-");
+	}
+}
+
 static int start(struct app *app)
 {
 	char err[256] = "";
@@ -101,12 +114,19 @@ static int start(struct app *app)
 		log_error("cannot set up the event loop or signals");
 		return EXIT_RUNTIME;
 	}
-	app->modem = modem_create(app->loop, &app->cfg, err, sizeof(err));
+	if (app->cfg.fleet > 0) {
+		app->fleet = modem_fleet_create(app->loop, &app->cfg, err, sizeof(err));
+		app->modem = app->fleet != NULL ? modem_fleet_at(app->fleet, 0) : NULL;
+	} else {
+		app->modem = modem_create(app->loop, &app->cfg, err, sizeof(err));
+	}
 	if (app->modem == NULL) {
 		log_error("%s", err);
 		fprintf(stderr, "ukms-sim: %s\n", err);
 		return EXIT_USAGE;
 	}
+	if (app->fleet != NULL)
+		print_fleet(app->fleet);
 	if (app->cfg.control_path != NULL) {
 		app->control = control_create(app->modem, app->loop, app->cfg.control_path, err,
 					      sizeof(err));
@@ -149,7 +169,10 @@ int main(int argc, char **argv)
 	console_destroy(app.console);
 	control_destroy(app.control);
 	record_destroy(app.record);
-	modem_destroy(app.modem);
+	if (app.fleet != NULL)
+		modem_fleet_destroy(app.fleet); /* app.modem is its modem 0 */
+	else
+		modem_destroy(app.modem);
 	if (app.sfd >= 0)
 		close(app.sfd);
 	loop_destroy(app.loop);

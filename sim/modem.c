@@ -277,6 +277,7 @@ static int load_platform(struct modem *m, char *err, size_t errlen)
 static int pick_identity(struct modem *m, char *err, size_t errlen)
 {
 	const char *model = m->cfg.model != NULL ? m->cfg.model : PERSONA_DEFAULT;
+	int rc;
 
 	if (load_platform(m, err, errlen) < 0)
 		return -EINVAL;
@@ -289,11 +290,15 @@ static int pick_identity(struct modem *m, char *err, size_t errlen)
 		}
 		return 0;
 	}
-	m->device = platform_find_device(m->platform, m->cfg.device);
-	if (m->device == NULL) {
-		snprintf(err, errlen, "device %s not in the platform", m->cfg.device);
-		return -ENOENT;
+	m->device_sel = calloc(1, sizeof(*m->device_sel));
+	if (m->device_sel == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
 	}
+	rc = platform_select(m->platform, m->cfg.device, m->device_sel, err, errlen);
+	if (rc < 0)
+		return rc;
+	m->device = m->device_sel;
 	if (m->cfg.model != NULL && strcasecmp(m->device->model, m->cfg.model) != 0) {
 		snprintf(err, errlen, "device %s is a %s, not a %s", m->cfg.device,
 			 m->device->model, m->cfg.model);
@@ -479,6 +484,7 @@ void modem_destroy(struct modem *m)
 	netsim_destroy(m->net);
 	platform_destroy(m->platform);
 	modem_fault_destroy(m);
+	free(m->device_sel);
 	free(m);
 }
 

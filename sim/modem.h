@@ -126,7 +126,8 @@ struct modem {
 	void *console_data;
 	struct netsim *net;
 	struct platform *platform;
-	const struct platform_device *device; /* borrowed from platform */
+	const struct platform_device *device; /* borrowed from platform, or device_sel */
+	struct platform_device *device_sel;   /* owned: the device --device selected */
 
 	struct modem_profile profile;
 	struct modem_settings set;

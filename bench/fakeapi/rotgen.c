@@ -2,7 +2,8 @@
 /*
  * fakeapi-rotgen: the device side of GetPSK for tests and the benchmark, through rot/ only.
  *
- *	fakeapi-rotgen [--platform FILE] UID COUNTER LENGTH   -> "<identity hex> <psk hex>"
+ *	fakeapi-rotgen [--platform FILE] SELECTOR COUNTER LENGTH -> "<identity hex> <psk hex>"
+ *		(SELECTOR: UID, IMEI or FLEET:INDEX)
  *	fakeapi-rotgen [--platform FILE] --devices            -> "<uid> <account> <0|1>" per device
  *	fakeapi-rotgen --dump-platform                        -> the built-in platform file
  */
@@ -15,20 +16,20 @@
 #include "rot/platform.h"
 #include "rot/rot.h"
 
-static int generate(const struct platform *p, const char *uid, const char *ctr, const char *len)
+static int generate(const struct platform *p, const char *sel, const char *ctr, const char *len)
 {
-	const struct platform_device *d = platform_find_device(p, uid);
+	struct platform_device d;
 	struct rot_device dev;
 	struct rot_identity id;
 	struct rot_psk psk;
-	char idhex[ROT_IDENTITY_HEX + 1], pskhex[2 * ROT_PSK_MAX + 1];
+	char idhex[ROT_IDENTITY_HEX + 1], pskhex[2 * ROT_PSK_MAX + 1], err[256];
 	int rc;
 
-	if (d == NULL) {
-		fprintf(stderr, "fakeapi-rotgen: no device %s\n", uid);
+	if (platform_select(p, sel, &d, err, sizeof(err)) < 0) {
+		fprintf(stderr, "fakeapi-rotgen: %s\n", err);
 		return 1;
 	}
-	rc = platform_device_rot(p, d, &dev);
+	rc = platform_device_rot(p, &d, &dev);
 	if (rc == 0)
 		rc = rot_generate(&dev, (uint32_t)strtoul(ctr, NULL, 0), (size_t)atoi(len), &id,
 				  &psk);

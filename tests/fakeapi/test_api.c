@@ -24,6 +24,7 @@
 #include "limit.h"
 #include "rot/platform.h"
 #include "rot/rot.h"
+#include "token.h"
 
 #define DEMO_KEY     "11111111-2222-4333-8444-555555555555"
 #define DEMO_SECRET  "ukmsDemoSecretNotSecretPublic001"
@@ -457,6 +458,54 @@ static void test_token_expiry_and_absence(void **state)
 	free(tok);
 }
 
+/*
+ * The verified-token cache (token.c): bounded (more distinct tokens than slots all keep
+ * verifying, through eviction), expiry checked on a hit, a cached token's signature glued to
+ * another payload refused, and a signer of another secret has its own cache.
+ */
+static void test_token_cache(void **state)
+{
+	struct platform *p = platform_load_default();
+	uint8_t other[ROT_SECRET_LEN] = { 1 };
+	struct token_signer *s = token_signer_create(platform_secret(p));
+	struct token_signer *s2 = token_signer_create(other);
+	const size_t n = 3 * TOKEN_CACHE_SLOTS;
+	char(*toks)[TOKEN_MAX + 1] = calloc(n, sizeof(*toks));
+	struct token_claims c = { .sub = "demo", .iat = 1000, .exp = 1060 }, got;
+	char forged[2 * TOKEN_MAX + 2], t0[TOKEN_MAX + 1], t1[TOKEN_MAX + 1];
+	const char *sig0;
+
+	assert_non_null(s);
+	assert_non_null(toks);
+	for (size_t i = 0; i < n; i++)
+		assert_true(token_issue(s, &c, toks[i], sizeof(toks[i])) > 0);
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			memset(&got, 0, sizeof(got));
+			assert_int_equal(token_verify(s, toks[i], strlen(toks[i]), 1059, &got), 0);
+			assert_string_equal(got.sub, "demo");
+			assert_int_equal(got.exp, 1060);
+		}
+	}
+	/* cached or not, expired at exp */
+	assert_int_equal(token_verify(s, toks[n - 1], strlen(toks[n - 1]), 1060, &got),
+			 -EKEYEXPIRED);
+	assert_int_equal(token_verify(s, toks[0], strlen(toks[0]), 1060, &got), -EKEYEXPIRED);
+	/* token 1's payload with (cached) token 0's signature */
+	memcpy(t0, toks[0], sizeof(t0));
+	memcpy(t1, toks[1], sizeof(t1));
+	sig0 = strrchr(t0, '.');
+	assert_non_null(sig0);
+	assert_non_null(strrchr(t1, '.'));
+	snprintf(forged, sizeof(forged), "%.*s%s", (int)(strrchr(t1, '.') - t1), t1, sig0);
+	assert_int_equal(token_verify(s, forged, strlen(forged), 1000, &got), -EBADMSG);
+	assert_int_equal(token_verify(s2, toks[0], strlen(toks[0]), 1000, &got), -EBADMSG);
+	free(toks);
+	token_signer_destroy(s2);
+	token_signer_destroy(s);
+	platform_destroy(p);
+}
+
 /* A token signed for another platform secret does not verify here. */
 static void test_token_foreign_platform(void **state)
 {
@@ -835,6 +884,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_token_foreign_platform, setup_builtin,
 						teardown),
+		cmocka_unit_test(test_token_cache),
 		cmocka_unit_test_setup_teardown(test_generic_statuses, setup_builtin, teardown),
 		cmocka_unit_test_setup_teardown(test_admin_builtin_read_only, setup_builtin,
 						teardown),

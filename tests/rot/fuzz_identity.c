@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct platform *p; /* parsed once per process; read-only afterwards */
-	const struct platform_device *d = NULL;
+	struct platform_device d;
 	struct rot_identity id;
 	struct rot_psk psk;
 	char out[ROT_IDENTITY_HEX + 1];

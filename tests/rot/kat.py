@@ -36,15 +36,101 @@ def hkdf(ikm, salt, info, length):
     return hkdf_expand(hkdf_extract(salt, ikm), info, length)
 
 
-def derive(secret, uid, counter, length):
+def derive(secret, uid, counter, length, ref=None):
     k_dev = hkdf(secret, b"ukms-v1", b"device key" + uid, 32)
     k_ref = hkdf(secret, b"ukms-v1", b"device reference", 32)
-    ref = hmac.new(k_ref, uid, hashlib.sha256).digest()[:4]
+    if ref is None:
+        ref = hmac.new(k_ref, uid, hashlib.sha256).digest()[:4]
     body = HEADER + ref + counter.to_bytes(4, "big")
     tag = hmac.new(k_dev, b"ukms-v1 tag" + body, hashlib.sha256).digest()[:2]
     identity = body + tag
     psk = hkdf_expand(k_dev, b"ukms-v1 psk" + b"\x00" + bytes([length]) + identity, length)
     return identity.hex().upper(), psk.hex().upper()
+
+
+# Fleets (docs/rot-derivation.md, "Fleets"): secret 00..1f, fleets "load" (1,000,000 devices)
+# and "b2" (5). (selector, counter, length, identity, psk), from the C code once; the
+# independent derivation below and ukms-rot must both reproduce them.
+FLEET_DOC = {
+    "version": 1,
+    "platform_secret": bytes(range(32)).hex(),
+    "accounts": [{"name": "kat", "api_key": "kat-key", "api_secret": "kat-secret"}],
+    "devices": [],
+    "fleets": [{"name": "load", "account": "kat", "model": "SARA-R510M8S", "count": 1000000},
+               {"name": "b2", "account": "kat", "model": "SARA-R422S", "count": 5}],
+}
+FLEET_VECTORS = [
+    ("load:0", 0, 16, "11010008985946F200000000C4FB", "57D9D745F863A21530B96858B5CFB77B"),
+    ("load:1", 1, 32, "11010008A2CFA18100000001CE37",
+     "8FFE4CC22188536C747929D0BAB35CD46152932E0B2161D399D23A4E8315958F"),
+    ("load:999999", 4294967295, 16, "110100081E0F2C2DFFFFFFFF06AD",
+     "8CF530A4EC1B663E1A9A8B697CFE15F0"),
+    ("b2:4", 7, 32, "11010008067C97B0000000074D77",
+     "FDADC9E049542E05648A61E67A559A0C15FA184F7613B5FCD77538FFDE6E1B01"),
+]
+
+
+def luhn(digits):
+    total = 0
+    for i, c in enumerate(reversed(digits)):
+        d = int(c) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return digits + str((10 - total % 10) % 10)
+
+
+def fleet_code(secret, name):
+    k_ref = hkdf(secret, b"ukms-v1", b"device reference", 32)
+    mac = hmac.new(k_ref, b"ukms-v1 fleet code" + name.encode(), hashlib.sha256).digest()
+    return int.from_bytes(mac[:2], "big")
+
+
+def fleet_ref(secret, plain):
+    """4-round Feistel on 16-bit halves, round function HMAC(K_fref, label || round || half)."""
+    k = hkdf(secret, b"ukms-v1", b"fleet reference", 32)
+    left, right = plain >> 16, plain & 0xFFFF
+    for rnd in range(4):
+        mac = hmac.new(k, b"ukms-v1 fleet ref" + bytes([rnd]) + right.to_bytes(2, "big"),
+                       hashlib.sha256).digest()
+        left, right = right, left ^ int.from_bytes(mac[:2], "big")
+    return ((left << 16) | right).to_bytes(4, "big")
+
+
+def fleet_device(secret, name, index):
+    code = fleet_code(secret, name)
+    return {
+        "rot_uid": (bytes.fromhex("F1EE") + code.to_bytes(2, "big")
+                    + index.to_bytes(4, "big")).hex().upper(),
+        "imei": luhn(f"99{code:05d}{index:07d}"),
+        "imsi": f"99{code:05d}{index:08d}",
+        "iccid": luhn(f"8999{code:05d}{index:09d}"),
+        "ref": fleet_ref(secret, (code & 0xFF) << 24 | index),
+    }
+
+
+def fleet_checks(exe, tmp):
+    secret = bytes(range(32))
+    path = os.path.join(tmp, "fleet.json")
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        json.dump(FLEET_DOC, f)
+    checks = []
+    for sel, counter, length, want_id, want_psk in FLEET_VECTORS:
+        name, index = sel.split(":")
+        dev = fleet_device(secret, name, int(index))
+        ident, psk = derive(secret, bytes.fromhex(dev["rot_uid"]), counter, length, dev["ref"])
+        checks.append((f"fleet {sel}: independent derivation matches the vector",
+                       (ident, psk) == (want_id, want_psk)))
+        rc, out = run(exe, "generate", "--platform", path, "--device", sel, "--counter",
+                      str(counter), "--length", str(length))
+        checks.append((f"fleet {sel}: ukms-rot generate prints the vector",
+                       rc == 0 and out == f"{want_id} {want_psk}"))
+        rc, out = run(exe, "derive", "--platform", path, want_id, "--length", str(length))
+        checks.append((f"fleet {sel}: ukms-rot derive resolves it to its UID and PSK",
+                       rc == 0 and out == f"{dev['rot_uid']} {want_psk}"))
+        rc, out = run(exe, "devices", "--json", "--platform", path, sel)
+        got = json.loads(out)[0] if rc == 0 else {}
+        checks.append((f"fleet {sel}: ukms-rot devices shows the same UID, IMEI, IMSI, ICCID",
+                       all(got.get(k) == dev[k] for k in ("rot_uid", "imei", "imsi", "iccid"))))
+    return checks
 
 
 def platform_file(directory, vec):
@@ -93,6 +179,7 @@ def main():
             rc, out = run(exe, "derive", *plat, v["identity"], "--length", str(v["length"]))
             checks.append((f"vector {i}: ukms-rot derive prints UID and PSK",
                            rc == 0 and out == f"{v['uid'].upper()} {v['psk']}"))
+        checks += fleet_checks(exe, tmp)
     checks.append(("at least 8 vectors with both lengths and two UIDs",
                    len(vectors) >= 8 and {v["length"] for v in vectors} == {16, 32}
                    and len({v["uid"] for v in vectors}) >= 2))

@@ -16,7 +16,7 @@ check() { # check "what" command...
 matches() { [[ $1 =~ $2 ]]; }
 rc_of() { "$@" >"$work/out" 2>"$work/err"; echo $?; }
 
-echo "1..22"
+echo "1..29"
 st=(--state-dir "$work/state")
 read -r id psk < <("$exe" generate "${st[@]}")
 check "generate prints a 28-hex identity" matches "$id" "^11010008[0-9A-F]{20}$"
@@ -78,4 +78,27 @@ check "--help lists the commands; generate --help works" \
 	bash -c '"$0" --help | grep -q "derive IDENTITY" && "$0" generate --help | grep -q -- "--state-dir"' "$exe"
 check "--version prints the version; bad option exits 2" \
 	bash -c '"$0" --version | grep -Eq "^ukms-rot [0-9]+\.[0-9]+" && { "$0" derive --bogus x 2>/dev/null; [ $? = 2 ]; }' "$exe"
+# Fleets: selectors refused with a clear message and the right exit code.
+fl="$work/fleet.json"
+python3 - "$fl" <<'PY'
+import hashlib, json, sys
+doc = {"version": 1, "platform_secret": hashlib.sha256(b"fleet cli").hexdigest(),
+       "accounts": [{"name": "a", "api_key": "k", "api_secret": "s"}], "devices": [],
+       "fleets": [{"name": "load", "account": "a", "model": "SARA-R510M8S", "count": 10}]}
+json.dump(doc, open(sys.argv[1], "w"))
+PY
+chmod 600 "$fl"
+check "generate --device load:10 (out of range) exits 1" \
+	[ "$(rc_of "$exe" generate --platform "$fl" --ephemeral --device load:10)" = 1 ]
+check "the message gives the fleet's range" \
+	grep -q "load:10: index out of range (fleet load has 10 devices, 0-9)" "$work/err"
+check "generate --device load:x exits 2" \
+	[ "$(rc_of "$exe" generate --platform "$fl" --ephemeral --device load:x)" = 2 ]
+check "devices nope:1 exits 1" [ "$(rc_of "$exe" devices --platform "$fl" nope:1)" = 1 ]
+check "the message names the fleet" grep -q "no fleet 'nope' in the platform" "$work/err"
+read -r fid fpsk < <("$exe" generate --platform "$fl" --ephemeral --device load:9 --length 32)
+check "a fleet device's identity derives back to it" \
+	[ "$("$exe" derive --platform "$fl" --length 32 "$fid")" = "$("$exe" devices --platform "$fl" load:9 | awk 'NR==2{print $1}') $fpsk" ]
+check "without --device, generate takes fleet device 0 of a platform without explicit devices" \
+	bash -c '"$0" generate --platform "$1" --ephemeral | grep -Eq "^11010008[0-9A-F]{20} [0-9A-F]{32}$"' "$exe" "$fl"
 [ "$failed" = 0 ]

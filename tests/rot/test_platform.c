@@ -308,7 +308,7 @@ static void test_mutations(void **state)
 				       .account = "third",
 				       .psk_provisioning = true };
 	const uint8_t uid[ROT_UID_LEN] = { 0x0A, 0x04, 0xF0, 0x08, 0, 0, 0, 0x0E };
-	const struct platform_device *got = NULL;
+	struct platform_device got;
 	struct rot_device rd;
 	struct rot_identity id;
 	struct rot_psk psk;
@@ -339,7 +339,7 @@ static void test_mutations(void **state)
 	assert_int_equal(platform_device_rot(p, platform_device_at(p, 13), &rd), 0);
 	assert_int_equal(rot_generate(&rd, 5, 16, &id, &psk), 0);
 	assert_int_equal(platform_resolve(p, &id, &got), 0);
-	assert_ptr_equal(got, platform_device_at(p, 13));
+	assert_string_equal(got.uid_hex, platform_device_at(p, 13)->uid_hex);
 	rot_device_clear(&rd);
 	rot_psk_clear(&psk);
 	platform_destroy(p);
@@ -355,7 +355,7 @@ static void test_ref_collision(void **state)
 	struct platform *p = platform_parse(json, strlen(json), NULL, 0);
 	struct rot_device a, b;
 	struct rot_identity id;
-	const struct platform_device *got;
+	struct platform_device got;
 	bool ambiguous_seen = false;
 
 	assert_non_null(p);
@@ -368,16 +368,15 @@ static void test_ref_collision(void **state)
 	p->index[1].dev = 1;
 	for (uint32_t c = 0; c < 400000 && !ambiguous_seen; c++) {
 		assert_int_equal(rot_identity_make(&a, c, &id), 0);
-		got = NULL;
 		if (rot_identity_verify(&b.key, &id) == 0) { /* A's identity also verifies for B */
 			assert_int_equal(platform_resolve(p, &id, &got), -ENOENT);
 			ambiguous_seen = true;
 		} else if (c < 64) {
 			assert_int_equal(platform_resolve(p, &id, &got), 0);
-			assert_ptr_equal(got, platform_device_at(p, 0));
+			assert_string_equal(got.uid_hex, platform_device_at(p, 0)->uid_hex);
 			assert_int_equal(rot_identity_make(&b, c, &id), 0);
 			assert_int_equal(platform_resolve(p, &id, &got), 0);
-			assert_ptr_equal(got, platform_device_at(p, 1));
+			assert_string_equal(got.uid_hex, platform_device_at(p, 1)->uid_hex);
 		}
 	}
 	assert_true(ambiguous_seen); /* expected after ~65536 counters */

@@ -140,7 +140,7 @@ static void fx_free(struct fx *f)
 /* Splits "+USECPSK: \"<id>\",\"<psk>\"" and checks the platform re-derives the same PSK. */
 static void check_psk_reply(const struct modem *m, const char *reply, size_t len)
 {
-	const struct platform_device *d = NULL;
+	struct platform_device dev, *d = &dev;
 	struct rot_identity id;
 	struct rot_psk psk;
 	char want[2 * ROT_PSK_MAX + 1] = "";
@@ -148,12 +148,57 @@ static void check_psk_reply(const struct modem *m, const char *reply, size_t len
 	assert_int_equal(strncmp(reply, "\r\n+USECPSK: \"11010008", 21), 0);
 	assert_int_equal(strlen(reply), 13 + ROT_IDENTITY_HEX + 3 + 2 * len + 9);
 	assert_int_equal(rot_identity_parse(reply + 13, ROT_IDENTITY_HEX, &id), 0);
-	assert_int_equal(platform_derive_psk(m->platform, &id, len, &d, &psk), 0);
+	assert_int_equal(platform_derive_psk(m->platform, &id, len, d, &psk), 0);
 	assert_string_equal(d->uid_hex, m->device->uid_hex);
 	for (size_t i = 0; i < len; i++)
 		snprintf(want + 2 * i, 3, "%02X", psk.bytes[i]);
 	assert_memory_equal(reply + 13 + ROT_IDENTITY_HEX + 3, want, 2 * len);
 	assert_string_equal(reply + 13 + ROT_IDENTITY_HEX + 3 + 2 * len, "\"\r\n\r\nOK\r\n");
+}
+
+static void write_file(const char *path, const char *text);
+
+/* A fleet device (--device load:3): its computed UID and IMEI, and GetPSK's side agrees. */
+static void test_rot_fleet_device(void **state)
+{
+	static const char doc[] =
+		"{\"version\":1,\"platform_secret\":"
+		"\"000102030405060708090a0b0c0d0e0f10111213141516"
+		"1718191a1b1c1d1e1f\",\"accounts\":[{\"name\":\"a\",\"api_key\":\"k\","
+		"\"api_secret\":\"s\"}],\"devices\":[],\"fleets\":[{\"name\":\"load\","
+		"\"account\":\"a\",\"model\":\"SARA-R510M8S\",\"count\":5}]}";
+	char dir[] = "/tmp/ukms-fleet-XXXXXX", path[64], err[256], want[80];
+	struct platform_device d;
+	struct platform *p;
+	struct fx *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/p.json", dir);
+	write_file(path, doc);
+	p = platform_load(path, err, sizeof(err));
+	assert_non_null(p);
+	assert_int_equal(platform_select(p, "load:3", &d, err, sizeof(err)), 0);
+	f = fx_new("load:3", path, false);
+	snprintf(want, sizeof(want), "\r\n+USECROTUID: \"%s\"\r\n\r\nOK\r\n", d.uid_hex);
+	EXPECT(f, "AT+USECROTUID", want);
+	snprintf(want, sizeof(want), "\r\n%s\r\n\r\nOK\r\n", d.imei);
+	EXPECT(f, "AT+CGSN", want);
+	check_psk_reply(f->m, at(f, "AT+USECPSK=32"), 32);
+	check_psk_reply(f->m, at(f, "AT+USECPSK=16"), 16);
+	/* an index out of range and a malformed selector are refused at start, with the reason */
+	f->cfg.device = "load:5";
+	stop_modem(f);
+	assert_null(modem_create(f->loop, &f->cfg, err, sizeof(err)));
+	assert_non_null(strstr(err, "index out of range (fleet load has 5 devices, 0-4)"));
+	f->cfg.device = "load:";
+	assert_null(modem_create(f->loop, &f->cfg, err, sizeof(err)));
+	assert_non_null(strstr(err, "must be a decimal number"));
+	f->cfg.device = "load:4";
+	assert_int_equal(start_modem(f), 0);
+	fx_free(f);
+	platform_destroy(p);
+	unlink(path);
+	rmdir(dir);
 }
 
 static void test_rot_sealed(void **state)
@@ -368,7 +413,7 @@ static void test_modem_rot_psk(void **state)
 	size_t id_len = sizeof(id);
 	struct rot_identity ident;
 	struct rot_psk want;
-	const struct platform_device *d;
+	struct platform_device d;
 	char hex[65];
 	struct buf b;
 
@@ -901,6 +946,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rot_sealed),
+		cmocka_unit_test(test_rot_fleet_device),
 		cmocka_unit_test(test_psk_bad_sizes),
 		cmocka_unit_test(test_no_rot_persona),
 		cmocka_unit_test(test_seal_flow),

@@ -26,7 +26,7 @@
 static unsigned int psk_cb(SSL *ssl, const char *identity, unsigned char *psk, unsigned int max_len)
 {
 	const struct platform *p = SSL_get_app_data(ssl);
-	const struct platform_device *dev = NULL;
+	struct platform_device dev;
 	struct rot_identity id;
 	struct rot_psk key = { { 0 }, 0 };
 	unsigned int n = 0;

@@ -8,7 +8,15 @@
  *	 "accounts":[{"name":..., "api_key":..., "api_secret":...}],
  *	 "devices":[{"rot_uid":"<16 hex>", "imei":"<15 digits>", "imsi":"<15 digits>",
  *	             "iccid":"<19-20 digits>", "model":"SARA-R510M8S", "account":"<name>",
- *	             "psk_provisioning":true, "sealed":true, "bootstrapped":true}]}
+ *	             "psk_provisioning":true, "sealed":true, "bootstrapped":true}],
+ *	 "fleets":[{"name":"load", "account":"<name>", "model":"SARA-R510M8S", "count":1000000,
+ *	            "psk_provisioning":true, "sealed":true, "bootstrapped":true,
+ *	            "overrides":[{"index":7, "psk_provisioning":false}]}]}
+ *
+ * A fleet is count synthetic devices derived from the platform secret, the fleet name and an
+ * index (platform_fleet_device); it costs no memory per device. Fleet devices use reserved
+ * identifier ranges no explicit device may use (rot_uid F1EE..., IMEI/IMSI 99..., ICCID 8999...),
+ * so they never collide with explicit devices; fleets get distinct 16-bit codes checked at load.
  *
  * A struct platform is immutable after parsing, except through the platform_set_* and
  * platform_add_* calls, which re-validate; platform_format() writes it back as JSON.
@@ -27,7 +35,10 @@
 #define PLATFORM_API_KEY_MAX    64
 #define PLATFORM_API_SECRET_MAX 128
 #define PLATFORM_MODEL_MAX      32
-#define PLATFORM_FILE_MAX       (1024 * 1024)
+#define PLATFORM_FILE_MAX       (64 * 1024 * 1024) /* 100,000 explicit devices fit */
+#define PLATFORM_FLEET_NAME_MAX 32
+#define PLATFORM_FLEETS_MAX     64
+#define PLATFORM_FLEET_SIZE_MAX 10000000 /* devices per fleet */
 
 struct platform_account {
 	char name[PLATFORM_NAME_MAX + 1];
@@ -46,6 +57,19 @@ struct platform_device {
 	bool psk_provisioning;
 	bool sealed;
 	bool bootstrapped;
+	uint32_t fleet; /* 0: an explicit device; else 1 + the fleet's position in "fleets" */
+	uint32_t index; /* fleet devices: index in the fleet */
+};
+
+struct platform_fleet {
+	char name[PLATFORM_FLEET_NAME_MAX + 1];
+	char model[PLATFORM_MODEL_MAX + 1];
+	char account[PLATFORM_NAME_MAX + 1];
+	int count;
+	bool psk_provisioning;
+	bool sealed;
+	bool bootstrapped;
+	uint16_t code; /* derived from the secret and name; distinct across fleets */
 };
 
 struct platform;
@@ -88,7 +112,25 @@ const struct platform_device *platform_device_at(const struct platform *p, size_
 size_t platform_account_count(const struct platform *p);
 const struct platform_account *platform_account_at(const struct platform *p, size_t i);
 
-/* Lookups; NULL when absent. */
+size_t platform_fleet_count(const struct platform *p);
+const struct platform_fleet *platform_fleet_at(const struct platform *p, size_t i);
+const struct platform_fleet *platform_find_fleet(const struct platform *p, const char *name);
+/*
+ * Device index of fleet number f (0-based), computed (nothing is stored per device), with the
+ * fleet's sparse overrides applied. Returns 0, -ENOENT (no fleet f) or -ERANGE (index >= count).
+ */
+int platform_fleet_device(const struct platform *p, size_t f, uint32_t index,
+			  struct platform_device *out);
+/*
+ * Any device by selector: a rot_uid (16 hex chars, either case), an IMEI (15 digits) or
+ * FLEET:INDEX (decimal). Fills out (a copy). Returns 0, -EINVAL for a malformed selector,
+ * -ENOENT for no such device or fleet, -ERANGE for an index out of range; err then holds a
+ * one-line message (err may be NULL).
+ */
+int platform_select(const struct platform *p, const char *selector, struct platform_device *out,
+		    char *err, size_t errlen);
+
+/* Lookups among explicit devices; NULL when absent. */
 const struct platform_device *platform_find_uid(const struct platform *p,
 						const uint8_t uid[ROT_UID_LEN]);
 /* uid_or_imei: 16 hex chars (either case) or a 15-digit IMEI. */
@@ -104,20 +146,27 @@ const struct platform_account *platform_find_api_key(const struct platform *p, c
  * Platform-side resolution of an identity: finds the device whose reference matches and whose
  * tag verifies (constant-time). Returns 0, -ENOENT for an unknown or forged identity (the two
  * are indistinguishable by design), or -EIO on a crypto failure. Nothing is stored per key.
+ * Explicit devices are found through a sorted reference index (O(log n)), fleet devices by
+ * inverting their reference (O(1), docs/rot-derivation.md). out (a copy) may be NULL.
  */
 int platform_resolve(const struct platform *p, const struct rot_identity *id,
-		     const struct platform_device **out);
+		     struct platform_device *out);
 /*
- * platform_resolve + rot_psk_derive. len 16 or 32. An unknown or forged identity costs the same
- * (one tag check and one derivation against a dummy key); psk is wiped on failure.
+ * platform_resolve + rot_psk_derive. len 16 or 32. dev may be NULL. An unknown or forged
+ * identity costs the same (one tag check and one derivation against a dummy key); psk is wiped
+ * on failure.
  */
 int platform_derive_psk(const struct platform *p, const struct rot_identity *id, size_t len,
-			const struct platform_device **dev, struct rot_psk *psk);
-/* rot_device_init for a registered device. */
+			struct platform_device *dev, struct rot_psk *psk);
+/* rot_device_init for a registered device (explicit or fleet: a fleet device's ref differs). */
 int platform_device_rot(const struct platform *p, const struct platform_device *d,
 			struct rot_device *out);
 
-/* Mutations (admin endpoints). Return 0, -EINVAL (message in err), -EEXIST or -ENOENT. */
+/*
+ * Mutations (admin endpoints). Return 0, -EINVAL (message in err), -EEXIST or -ENOENT.
+ * platform_set_provisioning also takes a fleet device's uid: it is stored as a sparse override
+ * of its fleet (-ENOSPC beyond PLATFORM_FLEET_SIZE_MAX overrides).
+ */
 int platform_set_provisioning(struct platform *p, const uint8_t uid[ROT_UID_LEN], bool on);
 int platform_add_account(struct platform *p, const struct platform_account *a, char *err,
 			 size_t errlen);
