@@ -27,6 +27,7 @@ struct loop {
 	struct loop_source *sources;
 	loop_clock_fn *clock_fn;
 	void *clock_data;
+	uint64_t offset_ms; /* loop_advance: added to every clock reading */
 	struct pollfd *pfds;
 	struct loop_source **pfd_src;
 	size_t pfd_alloc;
@@ -75,7 +76,17 @@ void loop_set_clock(struct loop *l, loop_clock_fn *fn, void *data)
 
 uint64_t loop_now_ms(const struct loop *l)
 {
-	return l->clock_fn(l->clock_data);
+	return l->clock_fn(l->clock_data) + l->offset_ms;
+}
+
+void loop_advance(struct loop *l, uint64_t ms)
+{
+	l->offset_ms += ms;
+}
+
+uint64_t loop_advanced_ms(const struct loop *l)
+{
+	return l->offset_ms;
 }
 
 static struct loop_source *add_source(struct loop *l, enum source_kind kind, void *data)
