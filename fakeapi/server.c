@@ -64,6 +64,14 @@ struct server {
 	pthread_t reaper;
 };
 
+/*
+ * libmicrohttpd's memory pool per connection (its default is 32 KiB): it holds the request
+ * line, the headers and the read and write buffers; bodies stream through it to req_state.
+ * MHD zeroes the whole pool after every request, so its size is paid per request
+ * (bench/README.md), and per open connection at the connection cap.
+ */
+#define CONN_MEMORY ((size_t)8192)
+
 /* A request body larger than this is not kept for the connection's next request. */
 #define KEEP_BODY_ALLOC 1024
 
@@ -395,6 +403,7 @@ static struct MHD_Daemon *start(struct server *s, const struct server_config *cf
 	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_client,
 					    NULL };
 	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL };
+	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL };
 	if (cfg->threads > 1)
 		ops[n++] =
 			(struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL };

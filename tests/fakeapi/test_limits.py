@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Issue 13 over real sockets: connection caps and the whole-request deadline (slow clients on
 loopback addresses 127.0.0.2/3 while /healthz is asked from 127.0.0.1), the deadline's reaper
-costs no CPU while nothing happens, %00 in a path, and a FIFO in place of the platform file on
+costs no CPU while nothing happens, request headers up to the documented size (and 431 past
+it), %00 in a path, and a FIFO in place of the platform file on
 SIGHUP (admin still answers, SIGTERM still stops).
 
 usage: test_limits.py UKMS_FAKEAPI FAKEAPI_ROTGEN
@@ -122,6 +123,21 @@ def test_idle_cpu():
         s.stop()
 
 
+def test_header_size():
+    """Headers of up to about 7.5 KiB in all are served (docs/api.md); more answers 431 and the
+    server goes on serving."""
+    s = Server(EXE)
+    try:
+        st, _, _ = request(s.url, "GET", "/healthz", headers={"X-Pad": "x" * 7000})
+        t.eq(st, 200, "a request with 7000 bytes of headers is served")
+        st, _, _ = request(s.url, "GET", "/healthz", headers={"X-Pad": "x" * 9000})
+        t.eq(st, 431, "a request with 9000 bytes of headers: 431")
+        st, _, body = request(s.url, "GET", "/healthz")
+        t.ok(st == 200 and body == {"status": "ok"}, "the server still answers afterwards")
+    finally:
+        s.stop()
+
+
 def test_nul_path():
     s = Server(EXE)
     try:
@@ -165,6 +181,7 @@ def test_fifo_reload():
 
 test_slow_clients()
 test_idle_cpu()
+test_header_size()
 test_nul_path()
 test_fifo_reload()
 t.done()
