@@ -8,9 +8,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <openssl/core_names.h>
-#include <openssl/kdf.h>
-#include <openssl/params.h>
 
 #include "hex.h"
 #include "rot/platform.h"
@@ -148,57 +145,6 @@ static void test_counters_and_lengths(void **state)
 	rot_device_clear(&dev);
 }
 
-/* HKDF-Expand through OpenSSL's own HKDF (EXPAND_ONLY): the reference for rot_psk_derive. */
-static void evp_hkdf_expand(const struct rot_key *prk, const uint8_t *info, size_t info_len,
-			    uint8_t *out, size_t out_len)
-{
-	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
-	EVP_KDF_CTX *ctx = kdf != NULL ? EVP_KDF_CTX_new(kdf) : NULL;
-	OSSL_PARAM p[5] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0),
-		OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_MODE, (char *)"EXPAND_ONLY", 0),
-		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)prk->bytes,
-						  sizeof(prk->bytes)),
-		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)info, info_len),
-		OSSL_PARAM_construct_end(),
-	};
-
-	assert_non_null(ctx);
-	assert_int_equal(EVP_KDF_derive(ctx, out, out_len, p), 1);
-	EVP_KDF_CTX_free(ctx);
-	EVP_KDF_free(kdf);
-}
-
-/*
- * rot_psk_derive computes its one-block HKDF-Expand with HMAC (docs/rot-derivation.md): the
- * bytes equal EVP_KDF HKDF's, at both lengths, for many identities.
- */
-static void test_psk_is_hkdf_expand(void **state)
-{
-	static const char label[] = "ukms-v1 psk";
-	uint8_t info[sizeof(label) - 1 + 2 + ROT_IDENTITY_LEN], want[32];
-	struct rot_device dev;
-	struct rot_identity id;
-	struct rot_psk psk;
-	size_t n = sizeof(label) - 1;
-
-	demo_device(*state, &dev);
-	memcpy(info, label, n);
-	for (uint32_t counter = 0; counter < 200; counter++) {
-		for (size_t len = 16; len <= 32; len += 16) {
-			assert_int_equal(rot_generate(&dev, counter * 7919u, len, &id, &psk), 0);
-			info[n] = 0x00;
-			info[n + 1] = (uint8_t)len;
-			memcpy(info + n + 2, id.bytes, ROT_IDENTITY_LEN);
-			evp_hkdf_expand(&dev.key, info, sizeof(info), want, len);
-			assert_int_equal(psk.len, len);
-			assert_memory_equal(psk.bytes, want, len);
-		}
-	}
-	rot_psk_clear(&psk);
-	rot_device_clear(&dev);
-}
-
 /* The device ref and key match the separately exported helpers, and differ per device. */
 static void test_device_material(void **state)
 {
@@ -288,7 +234,6 @@ int main(void)
 		cmocka_unit_test(test_parse_rejects),
 		cmocka_unit_test(test_flipped_digits),
 		cmocka_unit_test(test_counters_and_lengths),
-		cmocka_unit_test(test_psk_is_hkdf_expand),
 		cmocka_unit_test(test_device_material),
 		cmocka_unit_test(test_platform_subkey),
 		cmocka_unit_test(test_round_trip_16),
