@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "demo_login.h"
 #include "rot/platform.h"
 
 static double now_s(void)
@@ -21,38 +22,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t); /* CPU time: robust on a shared machine */
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-/* The AuthToken of the demo account, copied into tok. */
-static int login(struct api *a, char *tok, size_t cap)
-{
-	static const char body[] = "{\"APIKey\":\"11111111-2222-4333-8444-555555555555\","
-				   "\"APISecret\":\"ukmsDemoSecretNotSecretPublic001\"}";
-	struct api_request rq = { "POST",
-				  "/v1/authenticate",
-				  NULL,
-				  "application/json",
-				  (const uint8_t *)body,
-				  sizeof(body) - 1,
-				  false };
-	struct api_response rs = { 0 };
-	const char *p;
-	size_t n;
-	int rc = -1;
-
-	api_handle(a, API_SURFACE_PUBLIC, &rq, &rs);
-	p = rs.body != NULL ? strstr(rs.body, "\"AuthToken\":\"") : NULL;
-	if (p != NULL) {
-		p += strlen("\"AuthToken\":\"");
-		n = strcspn(p, "\"");
-		if (n < cap) {
-			memcpy(tok, p, n);
-			tok[n] = '\0';
-			rc = 0;
-		}
-	}
-	api_response_finish(&rs);
-	return rc;
 }
 
 static double time_handler(struct api *a, const struct api_request *g, long iters)
@@ -95,7 +64,7 @@ int main(int argc, char **argv)
 	char err[256], tok[1024], hex[ROT_IDENTITY_HEX + 1], body[128];
 	struct api *a = api_create(&cfg, err, sizeof(err));
 
-	if (a == NULL || plat == NULL || login(a, tok, sizeof(tok)) < 0 ||
+	if (a == NULL || plat == NULL || demo_login(a, tok, sizeof(tok)) < 0 ||
 	    platform_device_rot(plat, platform_device_at(plat, 0), &dev) < 0 ||
 	    rot_generate(&dev, 1, 16, &id, &psk) < 0 || rot_identity_format(&id, hex, sizeof(hex)))
 		return 1;

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "demo_login.h"
 #include "rot/platform.h"
 
 enum { CASE_OK, CASE_OTHER_ACCOUNT, CASE_WRONG_TAG, CASE_UNKNOWN_REF, CASES };
@@ -31,35 +32,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static int login(struct api *a, char *tok, size_t cap)
-{
-	static const char body[] = "{\"APIKey\":\"11111111-2222-4333-8444-555555555555\","
-				   "\"APISecret\":\"ukmsDemoSecretNotSecretPublic001\"}";
-	struct api_request rq = { .method = "POST",
-				  .path = "/v1/authenticate",
-				  .content_type = "application/json",
-				  .body = (const uint8_t *)body,
-				  .body_len = sizeof(body) - 1 };
-	struct api_response rs = { 0 };
-	const char *p;
-	size_t n;
-	int rc = -1;
-
-	api_handle(a, API_SURFACE_PUBLIC, &rq, &rs);
-	p = rs.body != NULL ? strstr(rs.body, "\"AuthToken\":\"") : NULL;
-	if (p != NULL) {
-		p += strlen("\"AuthToken\":\"");
-		n = strcspn(p, "\"");
-		if (n < cap) {
-			memcpy(tok, p, n);
-			tok[n] = '\0';
-			rc = 0;
-		}
-	}
-	api_response_finish(&rs);
-	return rc;
 }
 
 /* The identity (hex) of the first device of account (or not of it, with mine == false). */
@@ -111,7 +83,7 @@ int main(int argc, char **argv)
 	struct api_request rq[CASES];
 	double best[CASES], lo, hi;
 
-	if (a == NULL || plat == NULL || login(a, tok, sizeof(tok)) < 0 ||
+	if (a == NULL || plat == NULL || demo_login(a, tok, sizeof(tok)) < 0 ||
 	    identity_of(plat, "demo", true, hex[CASE_OK]) < 0 ||
 	    identity_of(plat, "demo", false, hex[CASE_OTHER_ACCOUNT]) < 0)
 		return 1;
