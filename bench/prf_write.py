@@ -23,23 +23,8 @@ BLOCK = 20
 ITEMS = 16  # 16 x 16 KB of PEM: nvm.dat of about 526 KB, the full store the issue measured
 
 
-def answer(sim, deadline_s=10):
-    until = time.monotonic() + deadline_s
-    while not (sim.rx.endswith(b'OK\r\n') or sim.rx.endswith(b'ERROR\r\n')
-               or sim.rx.endswith(b'>') or (b'+CME ERROR' in sim.rx and sim.rx.endswith(b'\r\n'))):
-        if not sim._fill(until):
-            raise RuntimeError('no answer: %r' % sim.rx[-80:])
-    out, sim.rx = sim.rx, b''
-    return out
-
-
 def command(sim, line, data=None):
-    sim.send(line.encode() + b'\r')
-    out = answer(sim)
-    if data is not None and out.endswith(b'>'):
-        sim.send(data)
-        out += answer(sim)
-    return out
+    return chat.raw_command(sim, line, data, deadline_s=10, must=True)
 
 
 def bundle():

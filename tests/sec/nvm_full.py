@@ -21,7 +21,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'sim'))
 import chat  # noqa: E402  (the pty runner: Sim, Tap)
@@ -29,25 +28,8 @@ import chat  # noqa: E402  (the pty runner: Sim, Tap)
 FULL = b'\r\n+CME ERROR: memory full\r\n'
 
 
-def answer(sim, deadline_ms=5000):
-    """The bytes up to a final result (OK, ERROR, +CME ERROR) or a '>' prompt."""
-    until = time.monotonic() + deadline_ms / 1000
-    while not (sim.rx.endswith(b'OK\r\n') or sim.rx.endswith(b'ERROR\r\n')
-               or (b'+CME ERROR' in sim.rx and sim.rx.endswith(b'\r\n'))
-               or sim.rx.endswith(b'>')):
-        if not sim._fill(until):
-            break
-    out, sim.rx = sim.rx, b''
-    return out
-
-
 def command(sim, line, data=None):
-    sim.send(line.encode() + b'\r')
-    out = answer(sim)
-    if data is not None and out.endswith(b'>'):
-        sim.send(data)
-        out += answer(sim)
-    return out
+    return chat.raw_command(sim, line, data, deadline_s=5.0)
 
 
 def start(exe, state):

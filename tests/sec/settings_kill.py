@@ -15,7 +15,6 @@ import signal
 import stat
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'sim'))
 import chat  # noqa: E402  (the pty runner: Sim, Tap)
@@ -23,14 +22,7 @@ import chat  # noqa: E402  (the pty runner: Sim, Tap)
 
 def command(sim, line, deadline_ms=3000):
     """Sends a line, returns the answer up to its final result (OK or an error)."""
-    sim.send(line.encode() + b'\r')
-    until = time.monotonic() + deadline_ms / 1000
-    while not (sim.rx.endswith(b'OK\r\n') or sim.rx.endswith(b'ERROR\r\n')
-               or (b'+CME ERROR' in sim.rx and sim.rx.endswith(b'\r\n'))):
-        if not sim._fill(until):
-            break
-    out, sim.rx = sim.rx, b''
-    return out
+    return chat.raw_command(sim, line, deadline_s=deadline_ms / 1000, prompt=None)
 
 
 def start(exe, state, model):

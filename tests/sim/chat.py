@@ -229,6 +229,31 @@ def prompt_send(sim, cmd, data, prompt=b'>', deadline_s=3.0):
     return read_answer(sim, deadline_s)
 
 
+def raw_answer(sim, deadline_s=5.0, prompt=b'>', must=False):
+    """The bytes up to a final result (OK, ERROR, +CME ERROR) or `prompt` (None: no prompt);
+    on timeout what came so far, or RuntimeError when `must`."""
+    until = time.monotonic() + deadline_s
+    while not (sim.rx.endswith(b'OK\r\n') or sim.rx.endswith(b'ERROR\r\n')
+               or (b'+CME ERROR' in sim.rx and sim.rx.endswith(b'\r\n'))
+               or (prompt is not None and sim.rx.endswith(prompt))):
+        if not sim._fill(until):
+            if must:
+                raise RuntimeError('no answer: %r' % sim.rx[-80:])
+            break
+    out, sim.rx = sim.rx, b''
+    return out
+
+
+def raw_command(sim, line, data=None, deadline_s=5.0, prompt=b'>', must=False):
+    """Sends line + CR; at `prompt` sends data too. The answer's bytes (see raw_answer)."""
+    sim.send(line.encode() + b'\r')
+    out = raw_answer(sim, deadline_s, prompt, must)
+    if data is not None and prompt is not None and out.endswith(prompt):
+        sim.send(data)
+        out += raw_answer(sim, deadline_s, prompt, must)
+    return out
+
+
 def wait_for(sim, regex, deadline_s=3.0):
     """The first line matching regex (lines before it are dropped), or None at the deadline."""
     until = time.monotonic() + deadline_s
