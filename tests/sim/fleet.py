@@ -18,6 +18,7 @@ import tty
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chat import Tap  # noqa: E402
+from sock_lib import stop_process  # noqa: E402
 
 DOC = {
     "version": 1,
@@ -52,13 +53,7 @@ def start(exe, args, n, timeout=20.0):
 
 
 def stop(p):
-    if p.poll() is None:
-        p.terminate()
-        try:
-            p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
+    stop_process(p, grace_s=10)
     return p.stderr.read().decode(errors="replace")
 
 
