@@ -20,7 +20,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "psk-server"))
-from psktest import Service, Tap, start_server  # noqa: E402
+from psktest import Service, Tap, start_server, stop_process  # noqa: E402
 from test_load import fleet_platform, load  # noqa: E402
 
 HAPROXY_CFG = """global
@@ -140,12 +140,7 @@ def main():
              codes)
     finally:
         if hap is not None:
-            hap.terminate()
-            try:
-                hap.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                hap.kill()
-                hap.wait()
+            stop_process(hap)
         for p in reversed(procs):
             p.stop()
     return t.finish()
