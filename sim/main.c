@@ -128,7 +128,7 @@ static int start(struct app *app)
 		printf("ukms-sim: link %s\n", pty_link(app->modem->pty));
 	fflush(stdout);
 	if (!app->cfg.headless && isatty(STDIN_FILENO))
-		app->console = console_create(app->modem, app->loop);
+		app->console = console_create(app->modem, app->fleet, app->loop);
 	return loop_run(app->loop) < 0 ? EXIT_RUNTIME : EXIT_OK;
 }
 
