@@ -298,3 +298,18 @@ int afile_open_output(const char *path, bool append, char *err, size_t errlen)
 	}
 	return fd;
 }
+
+int afile_open_secret_output(const char *path, bool append, char *err, size_t errlen)
+{
+	int fd = afile_open_output(path, append, err, errlen);
+	struct stat st;
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fchmod(fd, 0600) < 0) {
+		int rc = -errno;
+
+		snprintf(err, errlen, "%s: cannot make it private: %s", path, strerror(-rc));
+		close(fd);
+		return rc;
+	}
+	return fd;
+}

@@ -73,5 +73,7 @@ int afile_private_dir(const char *dir, char *err, size_t errlen);
  * device (/dev/null) is fine. Returns the fd (O_CLOEXEC) or -errno with a reason in err.
  */
 int afile_open_output(const char *path, bool append, char *err, size_t errlen);
+/* The same for outputs that hold secrets (--keylog, --record): an existing file is set to 0600. */
+int afile_open_secret_output(const char *path, bool append, char *err, size_t errlen);
 
 #endif /* COMMON_AFILE_H */

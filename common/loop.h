@@ -34,6 +34,13 @@ void loop_destroy(struct loop *l);
 /* Replaces the clock (tests). fn == NULL restores CLOCK_MONOTONIC. */
 void loop_set_clock(struct loop *l, loop_clock_fn *fn, void *data);
 uint64_t loop_now_ms(const struct loop *l);
+/*
+ * Moves the loop's time forward by ms (on top of whatever clock is set): timers whose deadline
+ * is now past fire on the next pass. Time never goes back. Used by the control op `clock`.
+ */
+void loop_advance(struct loop *l, uint64_t ms);
+/* Total of every loop_advance() so far. */
+uint64_t loop_advanced_ms(const struct loop *l);
 
 /* Watches fd for events (POLLIN/POLLOUT; POLLHUP/POLLERR always). Returns NULL (logged) on
  * allocation failure or when epoll refuses fd (bad fd, fd already watched). */

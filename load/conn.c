@@ -14,6 +14,7 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 
+#include "compiler.h"
 #include "loop.h"
 
 #define LOG_MODULE "load"
@@ -150,13 +151,13 @@ static int step(struct conn *c)
 			return 0;
 		}
 		c->ph = PH_WRITE;
-		/* fall through */
+		FALLTHROUGH;
 	case PH_WRITE:
 		r = SSL_write(c->ssl, c->buf, (int)c->len);
 		if (r <= 0)
 			break;
 		c->ph = PH_READ;
-		/* fall through */
+		FALLTHROUGH;
 	case PH_READ:
 		while (c->got < c->len) {
 			r = SSL_read(c->ssl, c->buf + c->len + c->got, (int)(c->len - c->got));

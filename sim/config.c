@@ -34,6 +34,9 @@ enum opt_id {
 	OPT_RRC_IDLE,
 	OPT_FAULT,
 	OPT_SEED,
+	OPT_CONTROL,
+	OPT_KEYLOG,
+	OPT_RECORD,
 	OPT_FLEET,
 };
 
@@ -56,6 +59,9 @@ static const struct option long_opts[] = {
 	{ "rrc-idle-ms", required_argument, NULL, OPT_RRC_IDLE },
 	{ "fault", required_argument, NULL, OPT_FAULT },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "control", required_argument, NULL, OPT_CONTROL },
+	{ "keylog", required_argument, NULL, OPT_KEYLOG },
+	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "fleet", required_argument, NULL, OPT_FLEET },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -93,6 +99,9 @@ void config_usage(FILE *out)
 		"                         (default 10000; +CSCON)\n"
 		"      --fault NAME[:K=V,...]  switch a fault on (repeatable; docs/faults.md)\n"
 		"      --seed N           seed of the faults' random choices (default 0)\n"
+		"      --control PATH     JSON Lines control socket (docs/control.md)\n"
+		"      --keylog FILE      (D)TLS session secrets for Wireshark (NSS key log)\n"
+		"      --record FILE      write the host's session as a replayable .chat script\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          version\n\n"
 		"Models:");
@@ -232,6 +241,15 @@ static int apply(struct modem_config *cfg, int opt, const char *arg, char *err, 
 	case OPT_PCAP:
 		cfg->pcap_path = arg;
 		return 0;
+	case OPT_CONTROL:
+		cfg->control_path = arg;
+		return 0;
+	case OPT_KEYLOG:
+		cfg->keylog_path = arg;
+		return 0;
+	case OPT_RECORD:
+		cfg->record_path = arg;
+		return 0;
 	case OPT_APN:
 		if (netsim_apn_list_check(arg) < 0) {
 			snprintf(err, errlen, "bad --apn '%s' (1..%d names of 1..%d characters)",
@@ -310,6 +328,12 @@ int config_parse(struct modem_config *cfg, int argc, char **argv, FILE *out, cha
 			       strchr(strstr(cfg->link, "%d") + 2, '%') != NULL ||
 			       strchr(cfg->link, '%') != strstr(cfg->link, "%d"))) {
 		snprintf(err, errlen, "--fleet needs --link PATH with one %%d (the modem's index)");
+		return -EINVAL;
+	}
+	if (cfg->fleet > 0 && (cfg->control_path != NULL || cfg->record_path != NULL)) {
+		/* Both follow one modem's world and one host's session. */
+		snprintf(err, errlen, "--%s drives one modem: not with --fleet",
+			 cfg->control_path != NULL ? "control" : "record");
 		return -EINVAL;
 	}
 	if (cfg->state_dir != NULL && cfg->ephemeral) {

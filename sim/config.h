@@ -20,9 +20,9 @@
 #define CONFIG_UNSEALED_CME_MAX     65535
 #define CONFIG_SEC_BUSY_MAX         600000u
 #define CONFIG_SEC_BUSY_PERSONA     (-1)   /* sec_busy_ms: the persona's window (quirks Q1) */
+#define CONFIG_FAULTS_MAX           32     /* --fault given at most this often */
 #define CONFIG_RRC_IDLE_DEFAULT     10000u /* RRC inactivity release (+CSCON) */
 #define CONFIG_RRC_IDLE_MAX         3600000u
-#define CONFIG_FAULTS_MAX           32 /* --fault given at most this often */
 #define CONFIG_FLEET_MAX            10000u
 
 struct modem_config {
@@ -44,8 +44,11 @@ struct modem_config {
 	uint32_t rrc_idle_ms;   /* --rrc-idle-ms: RRC released after this long without traffic */
 	const char *faults[CONFIG_FAULTS_MAX]; /* --fault NAME[:k=v,...], checked (sim/fault.h) */
 	size_t n_faults;
-	uint64_t seed;  /* --seed N: the fault PRNG's seed (default 0) */
-	unsigned fleet; /* --fleet N: N modems in one loop (sim/fleet.h); 0: one modem */
+	uint64_t seed;            /* --seed N: the fault PRNG's seed (default 0) */
+	unsigned fleet;           /* --fleet N: N modems in one loop (sim/fleet.h); 0: one modem */
+	const char *control_path; /* --control PATH: JSON Lines control socket (sim/control.h) */
+	const char *keylog_path;  /* --keylog FILE: (D)TLS secrets, NSS key log format */
+	const char *record_path;  /* --record FILE: the host's session as a .chat script */
 };
 
 enum config_result {

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
 #include <readline/history.h>
 #include <readline/readline.h>
 
@@ -21,10 +22,9 @@
 #include "log.h"
 #include "loop.h"
 #include "cmd_security.h"
+#include "ctl.h"
 #include "fleet.h"
 #include "modem.h"
-#include "netsim.h"
-#include "pty.h"
 
 #define PROMPT       "ukms> "
 #define HISTORY_FILE ".ukms_sim_history"
@@ -37,7 +37,8 @@ struct console {
 	char prompt[32];
 	struct loop *loop;
 	struct loop_source *src;
-	struct buf pending; /* partial output line of the console channel */
+	struct buf pending;          /* partial output line of the console channel */
+	struct ctl_session *session; /* ':' commands that are control ops */
 	uint64_t t0;
 	bool trace;
 	bool in_line; /* inside handle_line: readline's buffer still holds the accepted line */
@@ -127,12 +128,15 @@ static void escape(const uint8_t *bytes, size_t len, struct buf *out)
 	}
 }
 
-static void handle_trace(void *data, bool to_host, const uint8_t *bytes, size_t len)
+static void handle_trace(void *data, enum modem_ev ev, const uint8_t *bytes, size_t len)
 {
 	struct console *c = data;
 	uint64_t t = loop_now_ms(c->loop) - c->t0;
+	bool to_host = ev == MODEM_EV_TX;
 	struct buf b;
 
+	if (ev != MODEM_EV_RX && ev != MODEM_EV_TX)
+		return;
 	buf_init(&b, 4 * len + 64);
 	escape(bytes, len, &b);
 	print_line("[%6llu.%03llu] %s %s", (unsigned long long)(t / 1000),
@@ -142,49 +146,50 @@ static void handle_trace(void *data, bool to_host, const uint8_t *bytes, size_t 
 
 static void cmd_help(struct console *c, const char *arg);
 
-static void cmd_status(struct console *c, const char *arg)
-{
-	char text[2048];
-
-	if (modem_status(c->m, text, sizeof(text)) >= 0)
-		print_line("%s", text);
-}
-
 static void cmd_trace(struct console *c, const char *arg)
 {
+	bool on;
+
 	if (strcasecmp(arg, "on") == 0)
-		c->trace = true;
+		on = true;
 	else if (strcasecmp(arg, "off") == 0)
-		c->trace = false;
+		on = false;
 	else {
 		print_line("usage: :trace on|off");
 		return;
 	}
-	pty_set_trace(c->m->pty, c->trace ? handle_trace : NULL, c);
+	if (on && !c->trace && modem_observe(c->m, handle_trace, c) < 0) {
+		print_line("trace: too many observers");
+		return;
+	}
+	if (!on && c->trace)
+		modem_unobserve(c->m, handle_trace, c);
+	c->trace = on;
 	print_line("trace %s", c->trace ? "on" : "off");
 }
 
-static void cmd_urc(struct console *c, const char *arg)
+/* A control op's response: "ok", its result (indented JSON), or the error. */
+static void handle_reply(void *data, const char *line, size_t len)
 {
-	if (*arg == '\0' || modem_urc(c->m, NULL, "%s", arg) < 0)
-		print_line("usage: :urc TEXT (URC queue full?)");
-}
+	cJSON *resp = cJSON_ParseWithLength(line, len);
+	const cJSON *result = cJSON_GetObjectItemCaseSensitive(resp, "result");
+	const cJSON *err = cJSON_GetObjectItemCaseSensitive(resp, "error");
+	char *text = NULL, *save = NULL;
 
-static void cmd_detach(struct console *c, const char *arg)
-{
-	netsim_set_coverage(c->m->net, false);
-	print_line("network: coverage lost");
-}
-
-static void cmd_attach(struct console *c, const char *arg)
-{
-	netsim_set_coverage(c->m->net, true);
-	print_line("network: coverage back");
-}
-
-static void cmd_reboot(struct console *c, const char *arg)
-{
-	modem_reboot(c->m);
+	(void)data;
+	if (err != NULL) {
+		print_line("error %s: %s",
+			   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(err, "code")),
+			   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(err, "message")));
+	} else if (result == NULL || cJSON_GetArraySize(result) == 0) {
+		print_line("ok");
+	} else if ((text = cJSON_Print(result)) != NULL) {
+		for (char *l = strtok_r(text, "\n", &save); l != NULL;
+		     l = strtok_r(NULL, "\n", &save))
+			print_line("%s", l);
+	}
+	cJSON_free(text);
+	cJSON_Delete(resp);
 }
 
 /* Prints text made by a cmd_sec_console_* call, one line per "\n" (docs/security.md). */
@@ -232,23 +237,33 @@ static void cmd_unseal(struct console *c, const char *arg)
 	print_sec(c, sec_unseal, false);
 }
 
-/* Puts the console's AT channel (and the trace, if on) on modem m. */
+/* Puts the console's AT channel, its control session and the trace (if on) on modem m. */
 static int attach(struct console *c, struct modem *m)
 {
 	int rc = modem_attach_console(m, handle_output, c);
 
 	if (rc < 0)
 		return rc;
+	c->session = ctl_session_create(
+		&(struct ctl_session_config){ .m = m, .reply = handle_reply, .data = c });
+	if (c->session == NULL) {
+		modem_detach_console(m);
+		return -ENOMEM;
+	}
+	if (c->trace && modem_observe(m, handle_trace, c) < 0)
+		c->trace = false;
 	c->m = m;
-	if (c->trace)
-		pty_set_trace(m->pty, handle_trace, c);
 	return 0;
 }
 
 static void detach(struct console *c)
 {
-	pty_set_trace(c->m->pty, NULL, NULL);
+	if (c->trace)
+		modem_unobserve(c->m, handle_trace, c);
+	ctl_session_destroy(c->session);
+	c->session = NULL;
 	modem_detach_console(c->m);
+	c->m = NULL;
 	buf_reset(&c->pending);
 }
 
@@ -301,15 +316,10 @@ static void cmd_quit(struct console *c, const char *arg)
 	loop_quit(c->loop);
 }
 
+/* Console-only commands; every other ':' command is a control op (sim/ctl.h). */
 static const struct console_cmd console_cmds[] = {
 	{ ":help", ":help", cmd_help },
-	{ ":status", ":status                 persona, device, network state", cmd_status },
 	{ ":trace", ":trace on|off           show pty traffic with timestamps", cmd_trace },
-	{ ":urc", ":urc TEXT               send TEXT as an unsolicited line", cmd_urc },
-	{ ":detach", ":detach                 network side: coverage lost", cmd_detach },
-	{ ":attach", ":attach                 network side: coverage back", cmd_attach },
-	{ ":reboot", ":reboot                 silent reset (also powers on after +CPWROFF)",
-	  cmd_reboot },
 	{ ":psk", ":psk [show]              PSK pairs of this run (fingerprints; show: PSK hex)",
 	  cmd_psk },
 	{ ":rot", ":rot                    RoT UID, next counter, seal state", cmd_rot },
@@ -320,11 +330,23 @@ static const struct console_cmd console_cmds[] = {
 	{ ":quit", ":quit                   exit ukms-sim", cmd_quit },
 };
 
+/* Short forms kept from before the control ops: ":detach" is ":network detach". */
+static const struct {
+	const char *name, *op, *words;
+} aliases[] = {
+	{ ":detach", "network", "detach" },
+	{ ":attach", "network", "attach" },
+};
+
 static void cmd_help(struct console *c, const char *arg)
 {
 	print_line("AT commands go to the same modem as the pty (Tab completes names).");
 	for (size_t i = 0; i < ARRAY_LEN(console_cmds); i++)
 		print_line("  %s", console_cmds[i].usage);
+	print_line("Control ops (docs/control.md), as :OP ARGS:");
+	for (size_t i = 0; i < ctl_op_count(); i++)
+		print_line("  :%s", ctl_op_usage(i));
+	print_line("  :detach, :attach         short for :network detach / :network attach");
 }
 
 static void run_console_cmd(struct console *c, char *line)
@@ -337,6 +359,18 @@ static void run_console_cmd(struct console *c, char *line)
 	for (size_t i = 0; i < ARRAY_LEN(console_cmds); i++) {
 		if (strcasecmp(console_cmds[i].name, line) == 0) {
 			console_cmds[i].fn(c, arg);
+			return;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_LEN(aliases); i++) {
+		if (strcasecmp(aliases[i].name, line) == 0) {
+			ctl_session_command(c->session, aliases[i].op, aliases[i].words);
+			return;
+		}
+	}
+	for (size_t i = 0; i < ctl_op_count(); i++) {
+		if (strcasecmp(ctl_op_name(i), line + 1) == 0) {
+			ctl_session_command(c->session, ctl_op_name(i), arg);
 			return;
 		}
 	}
@@ -370,15 +404,19 @@ static char *complete_name(const char *text, int state)
 
 	if (state == 0)
 		c->complete_next = 0;
-	while (c->complete_next < at_engine_command_count(e) + ARRAY_LEN(console_cmds)) {
+	size_t n_cmds = ARRAY_LEN(console_cmds), n_ops = ctl_op_count();
+
+	while (c->complete_next < at_engine_command_count(e) + n_cmds + n_ops) {
 		size_t i = c->complete_next++;
 		char cand[64];
 
-		if (i < ARRAY_LEN(console_cmds))
+		if (i < n_cmds)
 			snprintf(cand, sizeof(cand), "%s", console_cmds[i].name);
+		else if (i < n_cmds + n_ops)
+			snprintf(cand, sizeof(cand), ":%s", ctl_op_name(i - n_cmds));
 		else
 			snprintf(cand, sizeof(cand), "AT%s",
-				 at_engine_command_name(e, i - ARRAY_LEN(console_cmds)));
+				 at_engine_command_name(e, i - n_cmds - n_ops));
 		if (strncasecmp(cand, text, len) == 0)
 			return strdup(cand);
 	}

@@ -14,11 +14,13 @@
 #include "afile.h"
 #include "config.h"
 #include "console.h"
+#include "control.h"
 #include "fleet.h"
 #include "log.h"
 #include "loop.h"
 #include "modem.h"
 #include "pty.h"
+#include "record.h"
 
 enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
@@ -28,6 +30,8 @@ struct app {
 	struct modem *modem;       /* the one modem, or modem 0 of the fleet */
 	struct modem_fleet *fleet; /* --fleet N */
 	struct console *console;
+	struct control *control;
+	struct record *record;
 	FILE *log_file;
 	int sfd;
 };
@@ -123,6 +127,23 @@ static int start(struct app *app)
 	}
 	if (app->fleet != NULL)
 		print_fleet(app->fleet);
+	if (app->cfg.control_path != NULL) {
+		app->control = control_create(app->modem, app->loop, app->cfg.control_path, err,
+					      sizeof(err));
+		if (app->control == NULL) {
+			log_error("%s", err);
+			fprintf(stderr, "ukms-sim: %s\n", err);
+			return EXIT_USAGE;
+		}
+	}
+	if (app->cfg.record_path != NULL) {
+		app->record = record_create(app->modem, app->cfg.record_path, err, sizeof(err));
+		if (app->record == NULL) {
+			log_error("%s", err);
+			fprintf(stderr, "ukms-sim: %s\n", err);
+			return EXIT_USAGE;
+		}
+	}
 	printf("ukms-sim: device %s\n", pty_path(app->modem->pty));
 	if (pty_link(app->modem->pty) != NULL)
 		printf("ukms-sim: link %s\n", pty_link(app->modem->pty));
@@ -146,6 +167,8 @@ int main(int argc, char **argv)
 	}
 	rc = start(&app);
 	console_destroy(app.console);
+	control_destroy(app.control);
+	record_destroy(app.record);
 	if (app.fleet != NULL)
 		modem_fleet_destroy(app.fleet); /* app.modem is its modem 0 */
 	else

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "at_engine.h"
 #include "cmd/cmd.h"
@@ -21,6 +22,63 @@
 #define MAX_GROUPS   16
 #define DATA_TIMEOUT 10000u
 #define URC_LINE_MAX 512
+
+static void notify(struct modem *m, enum modem_ev ev, const void *bytes, size_t len)
+{
+	for (size_t i = 0; i < MODEM_OBSERVERS_MAX; i++)
+		if (m->obs[i].fn != NULL)
+			m->obs[i].fn(m->obs[i].data, ev, bytes, len);
+}
+
+int modem_observe(struct modem *m, modem_observer_fn *fn, void *data)
+{
+	for (size_t i = 0; i < MODEM_OBSERVERS_MAX; i++) {
+		if (m->obs[i].fn == NULL) {
+			m->obs[i].fn = fn;
+			m->obs[i].data = data;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+void modem_unobserve(struct modem *m, modem_observer_fn *fn, void *data)
+{
+	for (size_t i = 0; i < MODEM_OBSERVERS_MAX; i++)
+		if (m->obs[i].fn == fn && m->obs[i].data == data)
+			m->obs[i].fn = NULL;
+}
+
+void modem_state_event(struct modem *m, const char *fmt, ...)
+{
+	char text[128];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < sizeof(text))
+		notify(m, MODEM_EV_STATE, text, (size_t)n);
+}
+
+/* The pty's traffic tap: host bytes in both directions to the observers. */
+static void pty_tap(void *data, bool to_host, const uint8_t *bytes, size_t len)
+{
+	notify(data, to_host ? MODEM_EV_TX : MODEM_EV_RX, bytes, len);
+}
+
+int64_t modem_time(const struct modem *m)
+{
+	return (int64_t)time(NULL) + (int64_t)(loop_advanced_ms(m->loop) / 1000);
+}
+
+void modem_clock_advance(struct modem *m, uint32_t s)
+{
+	loop_advance(m->loop, (uint64_t)s * 1000);
+	log_info("clock advanced by %u s", s);
+	modem_state_event(m, "clock +%u", s);
+}
 
 static void pty_output(void *data, const uint8_t *bytes, size_t len)
 {
@@ -119,16 +177,22 @@ int modem_urc(struct modem *m, const char *prefix, const char *fmt, ...)
 		return -ENOSPC;
 	if (m->powered_off || m->rebooting || modem_fault_drop_urc(m, line))
 		return 0;
+	notify(m, MODEM_EV_URC, line, (size_t)n);
 	return engines_urc(m, line);
 }
 
 static void handle_net_event(void *data, enum netsim_event ev, int arg, bool by_network)
 {
+	static const char *const names[] = { "reg", "attach", "detach", "pdp_up", "pdp_down" };
 	struct modem *m = data;
 
 	for (size_t i = 0; i < cmd_module_count(); i++)
 		if (cmd_module_at(i)->net_event != NULL)
 			cmd_module_at(i)->net_event(m, ev, arg, by_network);
+	if (ev == NETSIM_EV_ATTACH || ev == NETSIM_EV_DETACH)
+		modem_state_event(m, "%s", names[ev]);
+	else if ((unsigned)ev < ARRAY_LEN(names))
+		modem_state_event(m, "%s %d", names[ev], arg);
 }
 
 /* The module answers again: the groups' boot hooks may send their start-up text (+CSGT). */
@@ -149,6 +213,7 @@ static void handle_boot_done(void *data)
 	log_info("reboot complete");
 	modem_fault_booted(m);
 	modules_boot(m);
+	modem_state_event(m, "ready");
 }
 
 static void do_reboot(void *data)
@@ -165,6 +230,7 @@ static void do_reboot(void *data)
 			cmd_module_at(i)->reset(m, true);
 	netsim_reset(m->net);
 	m->boot_timer = loop_add_timer(m->loop, MODEM_REBOOT_MS, handle_boot_done, m);
+	modem_state_event(m, "reboot");
 }
 
 void modem_reboot(struct modem *m)
@@ -186,6 +252,7 @@ static void do_power_off(void *data)
 	m->boot_timer = NULL;
 	m->powered_off = true; /* silent since modem_power_off() */
 	log_info("powered off: silent until :reboot");
+	modem_state_event(m, "power off");
 }
 
 void modem_power_off(struct modem *m)
@@ -247,14 +314,14 @@ static int pick_identity(struct modem *m, char *err, size_t errlen)
 	return 0;
 }
 
-static struct at_engine *engine_create(struct modem *m, at_output_fn *out, at_busy_fn *busy,
-				       at_final_fn *on_final)
+static struct at_engine *engine_create(struct modem *m, at_output_fn *out, void *out_data,
+				       at_busy_fn *busy, at_final_fn *on_final)
 {
 	struct at_cmd_group groups[MAX_GROUPS];
 	struct at_engine_config ec = {
 		.loop = m->loop,
 		.output = out,
-		.output_data = m,
+		.output_data = out_data,
 		.output_busy = busy,
 		.ctx = m,
 		.groups = groups,
@@ -306,7 +373,7 @@ static int create_parts(struct modem *m, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	m->at = engine_create(m, pty_output, pty_busy, modem_fault_final);
+	m->at = engine_create(m, pty_output, m, pty_busy, modem_fault_final);
 	if (m->at == NULL) {
 		snprintf(err, errlen, "cannot create the AT engine (duplicate command?)");
 		return -EINVAL;
@@ -318,7 +385,62 @@ static int create_parts(struct modem *m, char *err, size_t errlen)
 			 m->cfg.link != NULL ? m->cfg.link : "");
 		return -EIO;
 	}
+	pty_set_trace(m->pty, pty_tap, m);
 	return init_modules(m, err, errlen);
+}
+
+struct modem_parked {
+	struct modem_parked *next;
+	struct at_engine *e;
+	void *data;
+};
+
+#define PARKED_CHECK_MS 500
+
+/* Frees the released channels that are idle (all of them when all is set). */
+static void reap_parked(struct modem *m, bool all)
+{
+	struct modem_parked **pp = &m->parked;
+
+	while (*pp != NULL) {
+		struct modem_parked *p = *pp;
+
+		if (!all && !at_engine_is_idle(p->e)) {
+			pp = &p->next;
+			continue;
+		}
+		*pp = p->next;
+		at_engine_destroy(p->e);
+		free(p->data);
+		free(p);
+	}
+}
+
+static void handle_parked_timer(void *data)
+{
+	struct modem *m = data;
+
+	m->parked_timer = NULL;
+	reap_parked(m, false);
+	if (m->parked != NULL)
+		m->parked_timer = loop_add_timer(m->loop, PARKED_CHECK_MS, handle_parked_timer, m);
+}
+
+void modem_channel_release(struct modem *m, struct at_engine *e, void *data)
+{
+	struct modem_parked *p = NULL;
+
+	if (e != NULL && !at_engine_is_idle(e))
+		p = calloc(1, sizeof(*p));
+	if (p == NULL) { /* idle (or out of memory: nothing better to do) */
+		at_engine_destroy(e);
+		free(data);
+		return;
+	}
+	*p = (struct modem_parked){ .next = m->parked, .e = e, .data = data };
+	m->parked = p;
+	if (m->parked_timer == NULL)
+		m->parked_timer = loop_add_timer(m->loop, PARKED_CHECK_MS, handle_parked_timer, m);
 }
 
 struct modem *modem_create(struct loop *loop, const struct modem_config *cfg, char *err,
@@ -352,7 +474,10 @@ void modem_destroy(struct modem *m)
 		return;
 	for (size_t i = cmd_module_count(); i-- > 0;)
 		if (cmd_module_at(i)->finish != NULL)
-			cmd_module_at(i)->finish(m);
+			cmd_module_at(i)->finish(
+				m); /* pending requests of parked channels end here */
+	loop_remove(m->loop, m->parked_timer);
+	reap_parked(m, true);
 	loop_remove(m->loop, m->boot_timer);
 	at_engine_destroy(m->console_at);
 	at_engine_destroy(m->at);
@@ -365,12 +490,22 @@ void modem_destroy(struct modem *m)
 	free(m);
 }
 
+struct at_engine *modem_channel_create(struct modem *m, modem_text_fn *fn, void *data)
+{
+	static const uint8_t echo_off[] = "ATE0\r";
+	struct at_engine *e = engine_create(m, fn, data, NULL, NULL);
+
+	if (e != NULL)
+		at_engine_input(e, echo_off, sizeof(echo_off) - 1);
+	return e;
+}
+
 int modem_attach_console(struct modem *m, modem_text_fn *fn, void *data)
 {
 	static const uint8_t echo_off[] = "ATE0\r";
 
 	m->console_out = NULL; /* the ATE0 below answers OK: not shown */
-	m->console_at = engine_create(m, console_output, NULL, NULL);
+	m->console_at = engine_create(m, console_output, m, NULL, NULL);
 	if (m->console_at == NULL)
 		return -ENOMEM;
 	at_engine_input(m->console_at, echo_off, sizeof(echo_off) - 1);
@@ -395,39 +530,4 @@ void modem_console_input(struct modem *m, const char *line)
 		return;
 	at_engine_input(m->console_at, (const uint8_t *)line, strlen(line));
 	at_engine_input(m->console_at, &cr, 1);
-}
-
-int modem_status(const struct modem *m, char *out, size_t cap)
-{
-	static const char *const reg_names[] = { "not registered", "registered (home)", "searching",
-						 "denied",         "unknown",           "roaming" };
-	enum netsim_reg reg = netsim_reg(m->net);
-	int n;
-
-	n = snprintf(out, cap,
-		     "model %s (%s, FW %s)\ndevice %s IMEI %s IMSI %s\npty %s%s%s\n"
-		     "CFUN %d, %s, %s, coverage %s%s\n",
-		     m->persona->model, m->persona->family, m->persona->cgmr, m->device->uid_hex,
-		     m->device->imei, m->device->imsi, pty_path(m->pty),
-		     pty_link(m->pty) != NULL ? " -> link " : "",
-		     pty_link(m->pty) != NULL ? pty_link(m->pty) : "", netsim_fun(m->net),
-		     (unsigned)reg < ARRAY_LEN(reg_names) ? reg_names[reg] : "?",
-		     netsim_is_attached(m->net) ? "attached" : "detached",
-		     netsim_has_coverage(m->net) ? "on" : "off",
-		     m->powered_off ? ", POWERED OFF" : "");
-	if (n < 0 || (size_t)n >= cap)
-		return -ENOSPC;
-	for (int cid = 1; cid <= NETSIM_CID_MAX; cid++) {
-		char addr[16];
-		int k;
-
-		if (netsim_pdp_addr(m->net, cid, addr, sizeof(addr)) < 0)
-			continue;
-		k = snprintf(out + n, cap - (size_t)n, "PDP cid %d active %s APN \"%s\"\n", cid,
-			     addr, m->pdp[cid].apn);
-		if (k < 0 || (size_t)k >= cap - (size_t)n)
-			return -ENOSPC;
-		n += k;
-	}
-	return n;
 }

@@ -30,6 +30,7 @@ struct platform;
 struct platform_device;
 struct pty;
 struct dns_job;
+struct modem_parked;
 struct faults;
 struct modem_fault_rt;
 /* State of command groups added by other work (sockets, security, RoT). */
@@ -103,6 +104,17 @@ struct modem_psd {
 
 typedef void modem_text_fn(void *data, const uint8_t *bytes, size_t len);
 
+/*
+ * What observers (console trace, control subscribers, --record) see: the host's bytes on the
+ * pty (RX from the host, TX to the host), each URC when it is queued, and state changes as a
+ * short text ("reg 1", "attach", "detach", "pdp_up 1", "pdp_down 1", "reboot", "ready",
+ * "power off", "sealed", "unsealed", "bootstrapped", "clock +86400").
+ */
+enum modem_ev { MODEM_EV_RX, MODEM_EV_TX, MODEM_EV_URC, MODEM_EV_STATE };
+typedef void modem_observer_fn(void *data, enum modem_ev ev, const uint8_t *bytes, size_t len);
+
+#define MODEM_OBSERVERS_MAX 4
+
 struct modem {
 	struct modem_config cfg; /* read-only after modem_create */
 	const struct persona *persona;
@@ -123,6 +135,14 @@ struct modem {
 	/* MODEM_PSD_PROFILES profiles (10 KiB), allocated at the first +UPSD/+UPSDA: NULL is all
 	 * empty, as an idle modem of a fleet keeps it (cmd_pdp.c). */
 	struct modem_psd *psd;
+
+	struct {
+		modem_observer_fn *fn;
+		void *data;
+	} obs[MODEM_OBSERVERS_MAX];
+
+	struct modem_parked *parked; /* released channels still finishing a command */
+	struct loop_source *parked_timer;
 
 	bool powered_off; /* after +CPWROFF: silent */
 	bool rebooting;
@@ -157,6 +177,30 @@ void modem_detach_console(struct modem *m);
 void modem_console_input(struct modem *m, const char *line);
 
 /*
+ * Another AT channel into the same modem (control clients): an engine with the same groups and
+ * context, echo off, whose output goes to fn. It gets no URCs. Free with at_engine_destroy().
+ */
+struct at_engine *modem_channel_create(struct modem *m, modem_text_fn *fn, void *data);
+/*
+ * Gives up a channel whose owner is going (or gave up waiting): freed now when idle, else
+ * kept until its pending command has finished (a handler may still hold the request: a
+ * +USOCO waiting for its handshake), then freed with free(data). The owner must make its
+ * output function ignore what still comes for data.
+ */
+void modem_channel_release(struct modem *m, struct at_engine *e, void *data);
+
+/* Adds / removes an observer (see enum modem_ev). Returns 0 or -ENOSPC. */
+int modem_observe(struct modem *m, modem_observer_fn *fn, void *data);
+void modem_unobserve(struct modem *m, modem_observer_fn *fn, void *data);
+/* Tells the observers about a state change (text as listed at enum modem_ev). */
+void modem_state_event(struct modem *m, const char *fmt, ...) ATTR_PRINTF(2, 3);
+
+/* Module time in seconds since the epoch: host time, plus the control op `clock`'s advance. */
+int64_t modem_time(const struct modem *m);
+/* Control op `clock`: module time and every timer move forward by s seconds. */
+void modem_clock_advance(struct modem *m, uint32_t s);
+
+/*
  * Queues a URC "<prefix>: <body>" (colon spacing per persona) on every channel. prefix may be
  * NULL for an unprefixed line. Returns 0 or -ENOSPC.
  */
@@ -178,8 +222,5 @@ void modem_profile_reset(struct modem *m);
  * (not bootstrapped or provisioning off), -EPERM (not sealed), -EINVAL or -errno.
  */
 int modem_rot_psk(struct modem *m, size_t len, uint8_t *id, size_t *id_len, uint8_t *psk);
-
-/* "SARA-R510M8S, device 0123..., IMEI ..." etc. for :status; appended to out (cap bytes). */
-int modem_status(const struct modem *m, char *out, size_t cap);
 
 #endif /* SIM_MODEM_H */

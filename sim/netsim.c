@@ -35,7 +35,10 @@ struct netsim {
 	int cops;
 	bool ps_wanted;
 	bool coverage;
-	bool usable; /* the UE's RATs/bands include the cell */
+	bool denied;             /* network side: registration rejected */
+	bool roaming;            /* network side: a visited network */
+	bool usable;             /* the UE's RATs/bands include the cell */
+	struct netsim_cell cell; /* the serving cell; its signal can be changed */
 	bool attached;
 	enum netsim_reg reg;
 	struct loop_source *timer;
@@ -136,7 +139,7 @@ static void handle_registered(void *data)
 	struct netsim *n = data;
 
 	n->timer = NULL;
-	set_reg(n, NETSIM_REG_HOME, false);
+	set_reg(n, n->roaming ? NETSIM_REG_ROAMING : NETSIM_REG_HOME, false);
 	n->attached = true;
 	rrc_activity(n); /* attach signalling */
 	emit(n, NETSIM_EV_ATTACH, 0, false);
@@ -161,17 +164,39 @@ static void update(struct netsim *n, bool by_network)
 		lose_service(n, NETSIM_REG_NONE, by_network);
 		return;
 	}
-	if (!n->coverage || !n->usable) {
-		lose_service(n, NETSIM_REG_SEARCHING, by_network);
+	if (!n->coverage || !n->usable || n->denied) {
+		lose_service(n, n->coverage && n->usable ? NETSIM_REG_DENIED : NETSIM_REG_SEARCHING,
+			     by_network);
 		return;
 	}
-	if (n->reg == NETSIM_REG_HOME || n->timer != NULL)
+	if (netsim_is_registered(n)) {
+		set_reg(n, n->roaming ? NETSIM_REG_ROAMING : NETSIM_REG_HOME, by_network);
+		return;
+	}
+	if (n->timer != NULL)
 		return;
 	set_reg(n, NETSIM_REG_SEARCHING, by_network);
 	n->timer = loop_add_timer(n->loop, n->reg_delay_ms, handle_registered, n);
 	if (n->timer == NULL)
 		log_error("cannot arm the registration timer");
 }
+
+/* The cell every netsim starts with (docs/at-commands.md: +UCGED, +CESQ). */
+static const struct netsim_cell default_cell = {
+	.mcc = "001",
+	.mnc = "01",
+	.tac = 0x0001,
+	.ci = 0x01A2D001,
+	.earfcn = 2525,
+	.band = 5,
+	.bw_mhz = 10,
+	.pci = 101,
+	.act = 7,
+	.rssi_dbm = -69,
+	.rsrp_dbm = -96,
+	.rsrq_db = -10,
+	.sinr_db = 13,
+};
 
 struct netsim *netsim_create(const struct netsim_config *cfg)
 {
@@ -187,6 +212,7 @@ struct netsim *netsim_create(const struct netsim_config *cfg)
 	n->fun = 1;
 	n->coverage = true;
 	n->usable = true;
+	n->cell = default_cell;
 	n->next_host = HOST_FIRST;
 	n->apns = strdup(cfg->apns != NULL ? cfg->apns : NETSIM_APNS_DEFAULT);
 	if (n->apns == NULL || netsim_apn_list_check(n->apns) < 0) {
@@ -298,6 +324,38 @@ void netsim_set_usable(struct netsim *n, bool on)
 bool netsim_has_coverage(const struct netsim *n)
 {
 	return n->coverage;
+}
+
+void netsim_set_denied(struct netsim *n, bool on)
+{
+	n->denied = on;
+	update(n, true);
+}
+
+bool netsim_is_denied(const struct netsim *n)
+{
+	return n->denied;
+}
+
+void netsim_set_roaming(struct netsim *n, bool on)
+{
+	n->roaming = on;
+	update(n, true);
+}
+
+bool netsim_is_roaming(const struct netsim *n)
+{
+	return n->roaming;
+}
+
+int netsim_set_signal(struct netsim *n, int rsrp_dbm, int rsrq_db)
+{
+	if (rsrp_dbm < -141 || rsrp_dbm > -44 || rsrq_db < -20 || rsrq_db > -3)
+		return -EINVAL;
+	n->cell.rssi_dbm += rsrp_dbm - n->cell.rsrp_dbm; /* RSSI follows RSRP */
+	n->cell.rsrp_dbm = rsrp_dbm;
+	n->cell.rsrq_db = rsrq_db;
+	return 0;
 }
 
 int netsim_pdp_set(struct netsim *n, int cid, bool on)
@@ -443,26 +501,9 @@ int netsim_set_totals(struct netsim *n, int cid, uint64_t sent, uint64_t receive
 	return 0;
 }
 
-static const struct netsim_cell cell = {
-	.mcc = "001",
-	.mnc = "01",
-	.tac = 0x0001,
-	.ci = 0x01A2D001,
-	.earfcn = 2525,
-	.band = 5,
-	.bw_mhz = 10,
-	.pci = 101,
-	.act = 7,
-	.rssi_dbm = -69,
-	.rsrp_dbm = -96,
-	.rsrq_db = -10,
-	.sinr_db = 13,
-};
-
 const struct netsim_cell *netsim_cell(const struct netsim *n)
 {
-	(void)n;
-	return &cell;
+	return &n->cell;
 }
 
 int netsim_cell_csq(const struct netsim_cell *c)

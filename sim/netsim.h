@@ -93,9 +93,20 @@ bool netsim_is_attached(const struct netsim *n);
 enum netsim_reg netsim_reg(const struct netsim *n);
 bool netsim_is_registered(const struct netsim *n);
 
-/* Network side (console :detach / :attach): coverage loss and recovery. */
+/* Network side (control op `network`, console :network): coverage loss and recovery. */
 void netsim_set_coverage(struct netsim *n, bool on);
 bool netsim_has_coverage(const struct netsim *n);
+/* Network side: registration rejected (reg DENIED, service lost) until cleared. */
+void netsim_set_denied(struct netsim *n, bool on);
+bool netsim_is_denied(const struct netsim *n);
+/* Network side: registered on a visited network (reg ROAMING instead of HOME). */
+void netsim_set_roaming(struct netsim *n, bool on);
+bool netsim_is_roaming(const struct netsim *n);
+/*
+ * Network side: the serving cell's radio conditions (netsim_cell, so +CSQ, +CESQ and +UCGED
+ * report them): RSRP -141..-44 dBm, RSRQ -20..-3 dB, RSSI moves with RSRP. 0 or -EINVAL.
+ */
+int netsim_set_signal(struct netsim *n, int rsrp_dbm, int rsrq_db);
 /*
  * Module side: whether the UE's configured RATs and bands (+URAT, +UBANDMASK, applied at boot)
  * include the cell. When not, the UE searches and never registers. Kept over netsim_reset().

@@ -101,7 +101,7 @@ static int parse_cclk(const char *s, time_t *out, int *tz_q)
 static enum at_rc handle_cclk(struct at_req *req)
 {
 	struct modem *m = at_req_ctx(req);
-	time_t now = time(NULL), t;
+	time_t now = (time_t)modem_time(m), t;
 	struct tm tm;
 	char text[32];
 	int tz_q;

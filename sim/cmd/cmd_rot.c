@@ -299,22 +299,83 @@ static int seal_start(struct modem *m, const struct at_req *req)
 	return st->seal_timer != NULL ? 0 : -ENOMEM;
 }
 
-int cmd_sec_console_unseal(struct modem *m, struct buf *out)
+/* Back to unsealed: no seal request pending, no seal identity, no device certificate. */
+static void unseal(struct modem *m)
 {
 	struct cmd_sec_state *st = m->sec;
 
-	if (st == NULL)
-		return -EOPNOTSUPP;
 	loop_remove(m->loop, st->seal_timer);
 	st->seal_timer = NULL;
 	st->sealed = false;
 	st->seal_uid[0] = st->seal_serial[0] = '\0';
 	free(st->devcert_pem);
 	st->devcert_pem = NULL;
+}
+
+int cmd_sec_console_unseal(struct modem *m, struct buf *out)
+{
+	struct cmd_sec_state *st = m->sec;
+
+	if (st == NULL)
+		return -EOPNOTSUPP;
+	unseal(m);
 	log_info("seal reset by the console (factory state: 1,0,1)");
 	buf_appendf(out, "seal reset: +USECDEVINFO now answers %d,0,%d\n", st->bootstrapped,
 		    st->bootstrapped);
 	return cmd_sec_save(m, SEC_SEAL);
+}
+
+int cmd_rot_ctl_seal(struct modem *m, const char *action)
+{
+	struct cmd_sec_state *st = m->sec;
+
+	if (st == NULL || st->counter == NULL)
+		return -EOPNOTSUPP;
+	if (strcmp(action, "seal") == 0) {
+		loop_remove(m->loop, st->seal_timer);
+		st->seal_timer = NULL;
+		st->bootstrapped = true;
+		snprintf(st->seal_uid, sizeof(st->seal_uid), "ukms-control");
+		seal_done(m); /* sealed, certificate, persisted, logged */
+		modem_state_event(m, "sealed");
+		return 0;
+	}
+	if (strcmp(action, "unseal") != 0 && strcmp(action, "reset") != 0)
+		return -EINVAL;
+	unseal(m);
+	if (strcmp(action, "reset") == 0) {
+		loop_remove(m->loop, st->bootstrap_timer);
+		st->bootstrap_timer = NULL;
+		st->bootstrapped = false;
+	}
+	log_info("seal %s by the control socket (+USECDEVINFO %s)", action,
+		 st->bootstrapped ? "1,0,1" : "0,0,0");
+	modem_state_event(m, "%s", st->bootstrapped ? "unsealed" : "factory");
+	return cmd_sec_persist(m);
+}
+
+static void bootstrap_done(void *data)
+{
+	struct modem *m = data;
+
+	m->sec->bootstrap_timer = NULL;
+	m->sec->bootstrapped = true;
+	log_info("device %s bootstrapped (control socket)", m->device->uid_hex);
+	modem_state_event(m, "bootstrapped");
+	cmd_sec_persist(m);
+}
+
+int cmd_rot_ctl_bootstrap(struct modem *m, uint32_t delay_ms)
+{
+	struct cmd_sec_state *st = m->sec;
+
+	if (st == NULL || st->counter == NULL)
+		return -EOPNOTSUPP;
+	if (st->bootstrapped)
+		return -EALREADY;
+	loop_remove(m->loop, st->bootstrap_timer);
+	st->bootstrap_timer = loop_add_timer(m->loop, delay_ms, bootstrap_done, m);
+	return st->bootstrap_timer != NULL ? 0 : -ENOMEM;
 }
 
 /* ---- AT handlers ---- */
@@ -571,7 +632,8 @@ static int put_hex_line(struct buf *out, const char *key, const char *s)
 
 int cmd_rot_format(const struct cmd_sec_state *st, struct buf *out)
 {
-	int rc = buf_appendf(out, "sealed %d\n", st->sealed ? 1 : 0);
+	int rc = buf_appendf(out, "sealed %d\nbootstrapped %d\n", st->sealed ? 1 : 0,
+			     st->bootstrapped ? 1 : 0);
 
 	if (rc == 0 && st->seal_uid[0] != '\0')
 		rc = put_hex_line(out, "uid", st->seal_uid);
@@ -598,6 +660,10 @@ static int seal_line(struct cmd_sec_state *st, const char *key, const char *val)
 
 	if (strcmp(key, "sealed") == 0 && (strcmp(val, "0") == 0 || strcmp(val, "1") == 0)) {
 		st->sealed = val[0] == '1';
+		return 0;
+	}
+	if (strcmp(key, "bootstrapped") == 0 && (strcmp(val, "0") == 0 || strcmp(val, "1") == 0)) {
+		st->bootstrapped = val[0] == '1'; /* control op `seal reset` / `bootstrap` */
 		return 0;
 	}
 	if (strcmp(key, "uid") == 0)

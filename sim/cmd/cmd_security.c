@@ -276,6 +276,7 @@ static void sec_finish(struct modem *m)
 		cmd_sec_settings_changed(m);
 	if (m->sec != NULL) {
 		loop_remove(m->loop, m->sec->seal_timer);
+		loop_remove(m->loop, m->sec->bootstrap_timer);
 		loop_remove(m->loop, m->sec->conn_timer);
 		cmd_rot_teardown(m->sec);
 		cmd_files_clear(m->sec);

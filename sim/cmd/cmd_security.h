@@ -64,7 +64,8 @@ struct cmd_sec_state {
 	char seal_serial[SEC_SERIAL_MAX + 1];
 	char *devcert_pem; /* self-signed device certificate made at sealing */
 	struct loop_source *seal_timer;
-	uint32_t seal_delay_ms; /* --seal-delay-ms (m->cfg) */
+	struct loop_source *bootstrap_timer; /* control op `bootstrap` with a delay */
+	uint32_t seal_delay_ms;              /* --seal-delay-ms (m->cfg) */
 	int unsealed_cme;       /* --unsealed-cme: CME code of +USECPSK / +USECDEVCERT unsealed */
 	uint64_t busy_until_ms; /* RoT commands "SEC busy" before this time (quirks Q1) */
 	uint64_t last_conn_ms;
@@ -144,6 +145,14 @@ int cmd_rot_format(const struct cmd_sec_state *st, struct buf *out);
 int cmd_sec_console_psk(const struct modem *m, bool show, struct buf *out);
 int cmd_sec_console_rot(const struct modem *m, struct buf *out);
 int cmd_sec_console_unseal(struct modem *m, struct buf *out);
+/*
+ * Control op `seal`: "reset" (factory, +USECDEVINFO 0,0,0), "unseal" (1,0,1) or "seal" (1,1,1
+ * at once, device certificate made). Persisted like a real seal. 0, -EOPNOTSUPP (no RoT) or
+ * -EINVAL (action).
+ */
+int cmd_rot_ctl_seal(struct modem *m, const char *action);
+/* Control op `bootstrap`: bootstrapped after delay_ms (0: at once). 0 or -EOPNOTSUPP/-EALREADY. */
+int cmd_rot_ctl_bootstrap(struct modem *m, uint32_t delay_ms);
 
 /* ---- cmd_rot_counter.c ---- */
 

@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "afile.h"
 #include "cmd.h"
 #include "fault.h"
 #include "log.h"
@@ -429,6 +431,7 @@ static int table_open(struct modem *m)
 	sock_table_set_traffic_cb(m->socks, handle_traffic, m);
 	sock_table_set_max_secure(m->socks, m->persona->max_secure_sockets);
 	sock_table_set_pcap(m->socks, m->sock_state->pcap);
+	sock_table_set_keylog(m->socks, m->sock_state->keylog_fd);
 	sock_table_set_security(m->socks, m->profiles, m->creds);
 	if (m->persona->has_rot)
 		sock_table_set_psk_gen(m->socks, rot_psk, m);
@@ -468,6 +471,19 @@ static int sock_init(struct modem *m)
 	if (m->sock_state == NULL)
 		return -ENOMEM;
 	m->sock_state->m = m;
+	m->sock_state->keylog_fd = -1;
+	if (m->cfg.keylog_path != NULL) {
+		char err[256];
+		int fd = afile_open_secret_output(m->cfg.keylog_path, true, err, sizeof(err));
+
+		if (fd < 0) {
+			log_error("--keylog %s", err);
+			return fd;
+		}
+		m->sock_state->keylog_fd =
+			fd; /* appended: Wireshark reads many runs from one file */
+		log_info("writing (D)TLS secrets to %s (NSS key log)", m->cfg.keylog_path);
+	}
 	for (int id = 0; id < CMD_SOCK_MAX; id++)
 		m->sock_state->slow_close[id] =
 			(struct cmd_sock_slow_close){ .st = m->sock_state, .id = id };
@@ -486,6 +502,8 @@ static void sock_finish(struct modem *m)
 		return;
 	table_close(m);
 	pcap_close(m->sock_state->pcap);
+	if (m->sock_state->keylog_fd >= 0)
+		close(m->sock_state->keylog_fd);
 	free(m->sock_state);
 	m->sock_state = NULL;
 }

@@ -44,6 +44,7 @@ struct cmd_sock_state {
 	uint64_t usosec_ms[CMD_SOCK_MAX]; /* when +USOSEC=<s>,1 was set (fault Q10), 0: never */
 	struct cmd_sock_slow_close slow_close[CMD_SOCK_MAX];
 	struct pcap_writer *pcap;             /* --pcap, NULL without */
+	int keylog_fd;                        /* --keylog, -1 without */
 	struct at_req *connect[CMD_SOCK_MAX]; /* synchronous +USOCO waiting for its handshake */
 	struct cmd_sock_pending_data data[CMD_SOCK_CHAN];
 	bool early_warned[CMD_SOCK_MAX]; /* quirk Q17 logged for this socket (once per +USOCR) */

@@ -348,6 +348,23 @@ static void on_deadline(void *data)
 			       s->handshaking ? "handshake timeout" : "connect timeout");
 }
 
+/* One line per write(): O_APPEND keeps lines whole even with several writers. */
+static void write_keylog(void *data, const char *line)
+{
+	const struct sock_table *t = data;
+	size_t len = strlen(line);
+	char *text = malloc(len + 1);
+
+	if (text == NULL)
+		return;
+	memcpy(text, line, len);
+	text[len] = '\n';
+	if (write(t->keylog_fd, text, len + 1) != (ssize_t)(len + 1))
+		log_warn("key log write failed");
+	OPENSSL_cleanse(text, len + 1);
+	free(text);
+}
+
 static bool tls_dgram_out(void *data, const void *bytes, size_t len)
 {
 	return sock_netem_out(data, bytes, len, NULL);
@@ -370,6 +387,8 @@ static int start_tls(struct slot *s)
 		.fd = s->fd,
 		.wire = wire,
 		.wire_data = s,
+		.keylog = s->t->keylog_fd >= 0 ? write_keylog : NULL,
+		.keylog_data = s->t,
 		.dgram_out = tls_dgram_out,
 		.dgram_in_lost = tls_dgram_in_lost,
 	};

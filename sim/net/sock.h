@@ -127,6 +127,8 @@ void sock_table_set_max_secure(struct sock_table *t, unsigned n);
 void sock_table_set_timeout(struct sock_table *t, unsigned ms);
 /* Borrowed pcap writer (NULL: none). */
 void sock_table_set_pcap(struct sock_table *t, struct pcap_writer *w);
+/* Every (D)TLS session's secrets as NSS key log lines to fd (borrowed; -1: none), --keylog. */
+void sock_table_set_keylog(struct sock_table *t, int fd);
 /* Copies ne (NULL: no impairment); applies to data from now on. */
 void sock_table_set_netem(struct sock_table *t, const struct sock_netem *ne);
 /* Last error of any socket call, u-blox number (+USOER). */

@@ -78,6 +78,7 @@ struct sock_table {
 	secprof_psk_gen_fn *psk_gen;
 	void *psk_data;
 	struct pcap_writer *pcap;
+	int keylog_fd; /* --keylog, -1 without */
 	int last_err;
 	struct pending_ev evq[SOCK_EVQ_LEN];
 	unsigned evq_head, evq_len;

@@ -93,6 +93,7 @@ struct sock_table *sock_table_create(struct loop *loop, unsigned max_sockets)
 	t->loop = loop;
 	t->max = t->max_secure = max_sockets;
 	t->timeout_ms = SOCK_TIMEOUT_DEFAULT;
+	t->keylog_fd = -1;
 	for (unsigned i = 0; i < max_sockets; i++) {
 		t->slots[i].t = t;
 		t->slots[i].id = (int)i;
@@ -156,6 +157,11 @@ void sock_table_set_timeout(struct sock_table *t, unsigned ms)
 void sock_table_set_pcap(struct sock_table *t, struct pcap_writer *w)
 {
 	t->pcap = w;
+}
+
+void sock_table_set_keylog(struct sock_table *t, int fd)
+{
+	t->keylog_fd = fd;
 }
 
 int sock_table_last_error(const struct sock_table *t)

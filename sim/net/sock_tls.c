@@ -391,6 +391,14 @@ out:
 	return rc;
 }
 
+/* OpenSSL hands every secret of the session as one NSS key log line (TLS 1.2 and 1.3). */
+static void handle_keylog(const SSL *ssl, const char *line)
+{
+	struct sock_tls *s = SSL_get_app_data(ssl);
+
+	s->cfg.keylog(s->cfg.keylog_data, line);
+}
+
 static int configure(struct sock_tls *s)
 {
 	const struct secprof *p = s->cfg.prof;
@@ -399,6 +407,8 @@ static int configure(struct sock_tls *s)
 	s->ctx = SSL_CTX_new(s->cfg.dtls ? DTLS_client_method() : TLS_client_method());
 	if (s->ctx == NULL)
 		return -ENOMEM;
+	if (s->cfg.keylog != NULL)
+		SSL_CTX_set_keylog_callback(s->ctx, handle_keylog);
 	s->ssl = SSL_new(s->ctx);
 	if (s->ssl == NULL)
 		return -ENOMEM;

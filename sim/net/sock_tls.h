@@ -18,6 +18,8 @@ struct credstore;
 struct sock_tls;
 
 typedef void sock_tls_wire_fn(void *data, bool outbound, const void *bytes, size_t len);
+/* One NSS key log line (without newline) of the session's secrets (--keylog). */
+typedef void sock_tls_keylog_fn(void *data, const char *line);
 
 struct sock_tls_cfg {
 	const struct secprof *prof;
@@ -28,6 +30,8 @@ struct sock_tls_cfg {
 	int fd;    /* connected, non-blocking; borrowed */
 	sock_tls_wire_fn *wire;
 	void *wire_data;
+	sock_tls_keylog_fn *keylog; /* NULL: no key log */
+	void *keylog_data;
 	/* DTLS, optional (network impairments), called with wire_data: an outbound record
 	 * datagram (true: taken, not to be sent) and an inbound one (true: lost). */
 	bool (*dgram_out)(void *data, const void *bytes, size_t len);

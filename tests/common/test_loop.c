@@ -67,6 +67,26 @@ static void test_timers_fire_in_time_with_fake_clock(void **state)
 	loop_destroy(l);
 }
 
+static void test_advance_fires_due_timers(void **state)
+{
+	struct fake_clock clk = { 5000 };
+	struct loop *l = loop_create();
+	struct record r = { .loop = l };
+
+	(void)state;
+	loop_set_clock(l, fake_now, &clk);
+	loop_add_timer(l, 86400000, on_timer_a, &r); /* a day */
+	assert_int_equal(loop_run_once(l, 0), 0);
+	loop_advance(l, 86399999);
+	assert_int_equal(loop_run_once(l, 0), 0);
+	assert_int_equal(loop_now_ms(l), 5000 + 86399999ull);
+	loop_advance(l, 1);
+	assert_int_equal(loop_run_once(l, 0), 1);
+	assert_int_equal(r.order[0], 1);
+	assert_int_equal(loop_advanced_ms(l), 86400000ull);
+	loop_destroy(l);
+}
+
 static void on_fd_remove_victim(void *data, int fd, unsigned revents)
 {
 	struct record *r = data;
@@ -334,6 +354,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_timers_fire_in_time_with_fake_clock),
+		cmocka_unit_test(test_advance_fires_due_timers),
 		cmocka_unit_test(test_fd_dispatch_and_deferred_removal),
 		cmocka_unit_test(test_run_until_quit),
 		cmocka_unit_test(test_many_fds_only_ready_ones_dispatched),
