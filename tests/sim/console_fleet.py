@@ -7,19 +7,18 @@ was, and ':modem' without a fleet says it needs --fleet.
 
 Usage: console_fleet.py UKMS_SIM        (TAP on stdout)
 """
-import json
 import os
 import pty
 import re
 import select
 import subprocess
 import sys
-import tempfile
 import time
 import tty
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chat import Tap  # noqa: E402
+from fleet_util import platform  # noqa: E402
 
 DOC = {"version": 1, "platform_secret": "22" * 32,
        "accounts": [{"name": "a", "api_key": "k", "api_secret": "s"}], "devices": [],
@@ -100,10 +99,7 @@ def console_imei(c):
 def main():
     exe = sys.argv[1]
     t = Tap()
-    d = tempfile.mkdtemp(prefix="ukms-console-fleet-")
-    plat = os.path.join(d, "platform.json")
-    with open(os.open(plat, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
-        json.dump(DOC, f)
+    d, plat = platform(DOC, "ukms-console-fleet-")
     link = os.path.join(d, "m%d")
 
     c = Console(exe, ["--platform", plat, "--fleet", "3", "--link", link], d)
