@@ -147,10 +147,18 @@ def test_usecmng(tap, sim):
 
 
 def attach(sim):
-    """Radio on and wait for the registration URC (AT+CEREG=1)."""
+    """Radio on and wait until registered. The module may have registered on its own before
+    AT+CEREG=1 was taken (a loaded machine): then no URC comes, so ask AT+CEREG? as well."""
     command(sim, 'AT+CEREG=1')
-    sim.send(b'AT+CFUN=1\r')
-    return wait_for(sim, r'\+CEREG: ?1', 10.0) is not None
+    command(sim, 'AT+CFUN=1')
+    until = time.monotonic() + 15.0
+    while time.monotonic() < until:
+        got = command(sim, 'AT+CEREG?') or []
+        if any(re.fullmatch(r'\+CEREG: ?1,[15]', ln) for ln in got):
+            return True
+        if wait_for(sim, r'\+CEREG: ?[15]', 0.5) is not None:
+            return True
+    return False
 
 
 def test_apn_default(tap, exe):
