@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,9 @@ struct stripe {
 struct limiter {
 	uint64_t interval_ms;  /* one failure refills after this */
 	uint64_t tolerance_ms; /* (burst - 1) * interval */
+	/* The largest tat of any slot (it only grows): while max_tat <= now + tolerance no account
+	 * is limited, and a check answers from this one load, without a lock. */
+	_Atomic uint64_t max_tat;
 	struct stripe stripes[LIMIT_STRIPES];
 };
 
@@ -74,13 +78,27 @@ static struct slot *find(struct stripe *st, uint32_t h, const char *name)
 	return NULL;
 }
 
+static void raise_max_tat(struct limiter *l, uint64_t tat)
+{
+	uint64_t cur = atomic_load_explicit(&l->max_tat, memory_order_relaxed);
+
+	while (cur < tat &&
+	       !atomic_compare_exchange_weak_explicit(&l->max_tat, &cur, tat, memory_order_release,
+						      memory_order_relaxed))
+		;
+}
+
 int limiter_check(struct limiter *l, const char *name, uint64_t now_ms, unsigned *retry_after_s)
 {
-	uint32_t h = hash(name);
-	struct stripe *st = &l->stripes[(h / PER_STRIPE) % LIMIT_STRIPES];
+	uint32_t h;
+	struct stripe *st;
 	const struct slot *s;
 	uint64_t wait = 0;
 
+	if (atomic_load_explicit(&l->max_tat, memory_order_acquire) <= now_ms + l->tolerance_ms)
+		return 0;
+	h = hash(name);
+	st = &l->stripes[(h / PER_STRIPE) % LIMIT_STRIPES];
 	pthread_mutex_lock(&st->lock);
 	s = find(st, h, name);
 	if (s != NULL && s->tat > now_ms + l->tolerance_ms)
@@ -114,5 +132,6 @@ void limiter_fail(struct limiter *l, const char *name, uint64_t now_ms)
 		s->tat = 0;
 	}
 	s->tat = (s->tat > now_ms ? s->tat : now_ms) + l->interval_ms;
+	raise_max_tat(l, s->tat);
 	pthread_mutex_unlock(&st->lock);
 }

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,17 +23,30 @@
 #define LOG_MODULE "http"
 #include "log.h"
 
+/* Per-request state, from the first access-handler call to MHD's completion callback. */
+struct req_state {
+	struct buf body; /* secret: bodies carry API secrets */
+	bool too_large;
+	bool responded;
+	struct timespec start;
+};
+
 /*
- * One open connection, for the request deadline. MHD's own timeout is an idle timeout (every
- * byte resets it), so a client sending a byte a second would hold its connection forever; the
- * reaper thread shuts down (shutdown(2), MHD then closes) any connection whose current request
- * has taken longer than request_timeout. The fd stays MHD's: the entry is removed in MHD's
- * "closed" notification, which comes before MHD closes the socket, under the same lock.
+ * One open connection: its request deadline and the state of its current request (HTTP/1.1
+ * has one at a time), made once per connection and reused by each of its requests, so a
+ * request allocates nothing here.
+ *
+ * MHD's own timeout is an idle timeout (every byte resets it), so a client sending a byte a
+ * second would hold its connection forever; the reaper thread shuts down (shutdown(2), MHD
+ * then closes) any connection whose current request has taken longer than request_timeout.
+ * The fd stays MHD's: the entry is unlinked in MHD's "closed" notification, which comes before
+ * MHD closes the socket, under the same lock.
  */
-struct conn_track {
+struct conn {
 	int fd;
-	struct timespec start; /* accepted, or the previous response completed */
-	struct conn_track *prev, *next;
+	_Atomic int64_t start_s;  /* monotonic s: accepted, or the previous response completed */
+	struct conn *prev, *next; /* guarded by server.lock */
+	struct req_state req;     /* only MHD's thread of this connection touches it */
 };
 
 struct server {
@@ -44,19 +58,22 @@ struct server {
 	unsigned request_timeout_s;
 	pthread_mutex_t lock; /* guards conns and stopping */
 	pthread_cond_t wake;
-	struct conn_track *conns;
+	struct conn *conns;
 	bool stopping;
 	bool reaper_started;
 	pthread_t reaper;
 };
 
-/* Per-request state, from the first access-handler call to MHD's completion callback. */
-struct req_state {
-	struct buf body; /* secret: bodies carry API secrets */
-	bool too_large;
-	bool responded;
-	struct timespec start;
-};
+/*
+ * libmicrohttpd's memory pool per connection (its default is 32 KiB): it holds the request
+ * line, the headers and the read and write buffers; bodies stream through it to req_state.
+ * MHD zeroes the whole pool after every request, so its size is paid per request
+ * (bench/README.md), and per open connection at the connection cap.
+ */
+#define CONN_MEMORY ((size_t)8192)
+
+/* A request body larger than this is not kept for the connection's next request. */
+#define KEEP_BODY_ALLOC 1024
 
 static const char fallback_body[] =
 	"{\"error\":{\"code\":\"internal_error\",\"message\":\"out of memory\"}}";
@@ -130,6 +147,23 @@ static void log_request(const char *method, const char *url, int status, const s
 	log_info("%s %s %d %lldus", m, p, status, us);
 }
 
+/* The body is wiped as soon as it is answered; small storage stays for the next request. */
+static void req_wipe(struct req_state *st)
+{
+	if (st->body.alloc > KEEP_BODY_ALLOC)
+		buf_finish(&st->body);
+	else
+		buf_reset(&st->body);
+}
+
+static int64_t monotonic_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
 static enum MHD_Result respond(struct server *s, struct MHD_Connection *conn, const char *url,
 			       const char *method, struct req_state *st)
 {
@@ -155,7 +189,7 @@ static enum MHD_Result respond(struct server *s, struct MHD_Connection *conn, co
 	ret = MHD_queue_response(conn, (unsigned)resp.status, r);
 	MHD_destroy_response(r);
 	st->responded = true;
-	buf_finish(&st->body);
+	req_wipe(st);
 	log_request(method, url, resp.status, st);
 	return ret;
 }
@@ -164,70 +198,61 @@ static void handle_connection(void *cls, struct MHD_Connection *conn, void **soc
 			      enum MHD_ConnectionNotificationCode code)
 {
 	struct server *s = cls;
-	struct conn_track *t = *socket_context;
+	struct conn *c = *socket_context;
 	const union MHD_ConnectionInfo *info;
 
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
 		info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-		t = calloc(1, sizeof(*t));
-		if (t == NULL || info == NULL) {
-			free(t);
-			return; /* untracked: MHD's idle timeout still applies */
+		c = calloc(1, sizeof(*c));
+		if (c == NULL || info == NULL) {
+			free(c);
+			return; /* handle_access closes a connection without state */
 		}
-		t->fd = info->connect_fd;
-		clock_gettime(CLOCK_MONOTONIC, &t->start);
+		c->fd = info->connect_fd;
+		atomic_init(&c->start_s, monotonic_s());
+		buf_init_secret(&c->req.body, API_BODY_MAX);
 		pthread_mutex_lock(&s->lock);
-		t->next = s->conns;
+		c->next = s->conns;
 		if (s->conns != NULL)
-			s->conns->prev = t;
-		s->conns = t;
+			s->conns->prev = c;
+		s->conns = c;
 		pthread_mutex_unlock(&s->lock);
-		*socket_context = t;
+		*socket_context = c;
 		return;
 	}
-	if (t == NULL)
+	if (c == NULL)
 		return;
 	pthread_mutex_lock(&s->lock);
-	if (t->prev != NULL)
-		t->prev->next = t->next;
+	if (c->prev != NULL)
+		c->prev->next = c->next;
 	else
-		s->conns = t->next;
-	if (t->next != NULL)
-		t->next->prev = t->prev;
+		s->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
 	pthread_mutex_unlock(&s->lock);
-	free(t);
+	buf_finish(&c->req.body);
+	free(c);
 	*socket_context = NULL;
-}
-
-/* A response went out: the connection's next request gets a fresh deadline. */
-static void restart_deadline(struct server *s, struct MHD_Connection *conn)
-{
-	const union MHD_ConnectionInfo *info =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	struct conn_track *t = info ? info->socket_context : NULL;
-
-	if (t == NULL)
-		return;
-	pthread_mutex_lock(&s->lock);
-	clock_gettime(CLOCK_MONOTONIC, &t->start);
-	pthread_mutex_unlock(&s->lock);
 }
 
 static void *reaper_main(void *arg)
 {
 	struct server *s = arg;
-	struct timespec now, until;
+	struct timespec until;
+	int64_t now;
 
 	pthread_mutex_lock(&s->lock);
 	while (!s->stopping) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		for (struct conn_track *t = s->conns; t != NULL; t = t->next) {
-			if (now.tv_sec - t->start.tv_sec < (time_t)s->request_timeout_s)
+		now = monotonic_s();
+		for (struct conn *c = s->conns; c != NULL; c = c->next) {
+			if (now - atomic_load_explicit(&c->start_s, memory_order_relaxed) <
+			    (int64_t)s->request_timeout_s)
 				continue;
 			log_debug("request deadline (%us) passed: closing a connection",
 				  s->request_timeout_s);
-			shutdown(t->fd, SHUT_RDWR);
-			t->start = now; /* once per deadline, until MHD closes it */
+			shutdown(c->fd, SHUT_RDWR);
+			/* once per deadline, until MHD closes it */
+			atomic_store_explicit(&c->start_s, now, memory_order_relaxed);
 		}
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_nsec += 250 * 1000000L;
@@ -265,25 +290,40 @@ static bool declared_too_large(struct MHD_Connection *conn)
 	return errno != 0 || end == cl || n > API_BODY_MAX;
 }
 
+/* The connection's state, set up for a new request; NULL if the connection has none. */
+static struct req_state *req_begin(struct MHD_Connection *conn, void **con_cls)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn *c = info != NULL ? info->socket_context : NULL;
+
+	if (c == NULL)
+		return NULL;
+	c->req.too_large = false;
+	c->req.responded = false;
+	clock_gettime(CLOCK_MONOTONIC, &c->req.start);
+	*con_cls = c;
+	return &c->req;
+}
+
 static enum MHD_Result handle_access(void *cls, struct MHD_Connection *conn, const char *url,
 				     const char *method, const char *version,
 				     const char *upload_data, size_t *upload_data_size,
 				     void **con_cls)
 {
-	struct req_state *st = *con_cls;
+	struct conn *c = *con_cls;
+	struct req_state *st;
 
-	if (st == NULL) {
-		st = calloc(1, sizeof(*st));
+	if (c == NULL) {
+		st = req_begin(conn, con_cls);
 		if (st == NULL)
-			return MHD_NO;
-		buf_init_secret(&st->body, API_BODY_MAX);
-		clock_gettime(CLOCK_MONOTONIC, &st->start);
-		*con_cls = st;
+			return MHD_NO; /* out of memory when it connected: closed */
 		if (!declared_too_large(conn))
 			return MHD_YES;
 		st->too_large = true;
 		return respond(cls, conn, url, method, st);
 	}
+	st = &c->req;
 	if (*upload_data_size != 0) {
 		if (!st->too_large && !st->responded &&
 		    buf_append(&st->body, upload_data, *upload_data_size) < 0) {
@@ -296,17 +336,17 @@ static enum MHD_Result handle_access(void *cls, struct MHD_Connection *conn, con
 	return st->responded ? MHD_YES : respond(cls, conn, url, method, st);
 }
 
+/* A response went out: the connection's next request gets a fresh deadline. */
 static void handle_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			     enum MHD_RequestTerminationCode toe)
 {
-	struct req_state *st = *con_cls;
+	struct conn *c = *con_cls;
 
-	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
-		restart_deadline(cls, conn);
-	if (st == NULL)
+	if (c == NULL)
 		return;
-	buf_finish(&st->body);
-	free(st);
+	req_wipe(&c->req);
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		atomic_store_explicit(&c->start_s, monotonic_s(), memory_order_relaxed);
 	*con_cls = NULL;
 }
 
@@ -363,6 +403,7 @@ static struct MHD_Daemon *start(struct server *s, const struct server_config *cf
 	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_client,
 					    NULL };
 	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL };
+	ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL };
 	if (cfg->threads > 1)
 		ops[n++] =
 			(struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL };
@@ -385,6 +426,7 @@ struct server *server_create(struct api *api, const struct server_config *cfg, c
 {
 	struct server *s = calloc(1, sizeof(*s));
 	const union MHD_DaemonInfo *info;
+	pthread_condattr_t cattr;
 
 	if (s == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -394,7 +436,12 @@ struct server *server_create(struct api *api, const struct server_config *cfg, c
 	s->surface = cfg->surface;
 	s->request_timeout_s = cfg->request_timeout_s;
 	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->wake, NULL);
+	/* The reaper's deadlines are CLOCK_MONOTONIC; a default (CLOCK_REALTIME) condvar would
+	 * take them as long past and return at once: the reaper would spin on a whole CPU. */
+	pthread_condattr_init(&cattr);
+	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->wake, &cattr);
+	pthread_condattr_destroy(&cattr);
 	if (cfg->max_connections == 0 || cfg->max_per_client == 0 || cfg->idle_timeout_s == 0 ||
 	    cfg->request_timeout_s == 0) {
 		snprintf(err, errlen, "connection limits and timeouts must be > 0");

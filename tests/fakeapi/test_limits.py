@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 """Issue 13 over real sockets: connection caps and the whole-request deadline (slow clients on
-loopback addresses 127.0.0.2/3 while /healthz is asked from 127.0.0.1), %00 in a path, and a
-FIFO in place of the platform file on SIGHUP (admin still answers, SIGTERM still stops).
+loopback addresses 127.0.0.2/3 while /healthz is asked from 127.0.0.1), the deadline's reaper
+costs no CPU while nothing happens, request headers up to the documented size (and 431 past
+it), %00 in a path, and a FIFO in place of the platform file on
+SIGHUP (admin still answers, SIGTERM still stops).
 
 usage: test_limits.py UKMS_FAKEAPI FAKEAPI_ROTGEN
 """
@@ -95,6 +97,47 @@ def test_slow_clients():
         s.stop()
 
 
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_idle_cpu():
+    """An idle server with an open connection sleeps: the deadline thread waits on its timer
+    (it once took the monotonic deadline for a CLOCK_REALTIME one and spun on a whole CPU)."""
+    s = Server(EXE, "--request-timeout", "30")
+    c = None
+    try:
+        c = slow_client(port_of(s.url), "127.0.0.1")
+        st, _, _ = request(s.url, "GET", "/healthz")
+        before = cpu_seconds(s.proc.pid)
+        time.sleep(3)  # the measurement window, not a wait for a condition
+        used = cpu_seconds(s.proc.pid) - before
+        t.ok(st == 200 and used < 0.25,
+             "an idle server with an open connection uses < 0.25 s of CPU in 3 s",
+             "used %.2f s" % used)
+    finally:
+        if c is not None:
+            c.close()
+        s.stop()
+
+
+def test_header_size():
+    """Headers of up to about 7.5 KiB in all are served (docs/api.md); more answers 431 and the
+    server goes on serving."""
+    s = Server(EXE)
+    try:
+        st, _, _ = request(s.url, "GET", "/healthz", headers={"X-Pad": "x" * 7000})
+        t.eq(st, 200, "a request with 7000 bytes of headers is served")
+        st, _, _ = request(s.url, "GET", "/healthz", headers={"X-Pad": "x" * 9000})
+        t.eq(st, 431, "a request with 9000 bytes of headers: 431")
+        st, _, body = request(s.url, "GET", "/healthz")
+        t.ok(st == 200 and body == {"status": "ok"}, "the server still answers afterwards")
+    finally:
+        s.stop()
+
+
 def test_nul_path():
     s = Server(EXE)
     try:
@@ -137,6 +180,8 @@ def test_fifo_reload():
 
 
 test_slow_clients()
+test_idle_cpu()
+test_header_size()
 test_nul_path()
 test_fifo_reload()
 t.done()
