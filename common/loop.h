@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * One poll() event loop per process: fd sources, one-shot timers, deferred removal and an
- * injectable clock.
+ * One event loop per process: fd sources, one-shot timers, deferred removal and an injectable
+ * clock. Back-end: epoll (level-triggered) and a min-heap of timers, so a pass costs O(ready fds
+ * + fired timers x log timers) however many idle sources there are (ukms-sim --fleet N).
  *
- * Each pass: (1) prepare — collect fds and the nearest timer deadline; (2) poll; (3) dispatch
- * due timers first, then ready fds; (4) reap sources removed during the pass. loop_remove() is
+ * Each pass: (1) wait in epoll_wait until an fd is ready or the nearest timer (the heap top) is
+ * due; (2) dispatch due timers first, earliest first (timers armed by those callbacks wait for
+ * the next pass), then ready fds; (3) reap sources removed during the pass. loop_remove() is
  * safe from inside any callback, including the source's own.
+ *
+ * Remove an fd source before closing its fd. One fd number is watched by at most one source;
+ * a regular file (which epoll refuses) is reported always ready, as poll() would.
  */
 #ifndef COMMON_LOOP_H
 #define COMMON_LOOP_H
@@ -37,7 +42,8 @@ void loop_advance(struct loop *l, uint64_t ms);
 /* Total of every loop_advance() so far. */
 uint64_t loop_advanced_ms(const struct loop *l);
 
-/* Watches fd for events (POLLIN/POLLOUT). Returns NULL on allocation failure. */
+/* Watches fd for events (POLLIN/POLLOUT; POLLHUP/POLLERR always). Returns NULL (logged) on
+ * allocation failure or when epoll refuses fd (bad fd, fd already watched). */
 struct loop_source *loop_add_fd(struct loop *l, int fd, unsigned events, loop_fd_fn *fn,
 				void *data);
 /* Changes the events an fd source waits for. */
@@ -52,7 +58,7 @@ void loop_remove(struct loop *l, struct loop_source *src);
 
 /*
  * Runs one pass, waiting at most timeout_ms (-1: until an event or the next timer).
- * Returns the number of callbacks dispatched, or -errno from poll.
+ * Returns the number of callbacks dispatched, or -errno from epoll_wait.
  */
 int loop_run_once(struct loop *l, int timeout_ms);
 

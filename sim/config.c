@@ -330,10 +330,9 @@ int config_parse(struct modem_config *cfg, int argc, char **argv, FILE *out, cha
 		snprintf(err, errlen, "--fleet needs --link PATH with one %%d (the modem's index)");
 		return -EINVAL;
 	}
-	if (cfg->fleet > 0 && (cfg->control_path != NULL || cfg->record_path != NULL)) {
-		/* Both follow one modem's world and one host's session. */
-		snprintf(err, errlen, "--%s drives one modem: not with --fleet",
-			 cfg->control_path != NULL ? "control" : "record");
+	if (cfg->fleet > 0 && cfg->record_path != NULL) {
+		/* It follows one host's session (--control addresses a modem by "modem": i). */
+		snprintf(err, errlen, "--record drives one modem: not with --fleet");
 		return -EINVAL;
 	}
 	if (cfg->state_dir != NULL && cfg->ephemeral) {

@@ -23,6 +23,7 @@
 #include "loop.h"
 #include "cmd_security.h"
 #include "ctl.h"
+#include "fleet.h"
 #include "modem.h"
 
 #define PROMPT       "ukms> "
@@ -30,7 +31,10 @@
 #define HISTORY_MAX  1000
 
 struct console {
-	struct modem *m;
+	struct modem *m; /* the modem the console talks to: fleet modem `index` with --fleet */
+	struct modem_fleet *fleet; /* NULL without --fleet */
+	size_t index;
+	char prompt[32];
 	struct loop *loop;
 	struct loop_source *src;
 	struct buf pending;          /* partial output line of the console channel */
@@ -233,6 +237,80 @@ static void cmd_unseal(struct console *c, const char *arg)
 	print_sec(c, sec_unseal, false);
 }
 
+/* Puts the console's AT channel, its control session and the trace (if on) on modem m. */
+static int attach(struct console *c, struct modem *m)
+{
+	int rc = modem_attach_console(m, handle_output, c);
+
+	if (rc < 0)
+		return rc;
+	c->session = ctl_session_create(
+		&(struct ctl_session_config){ .m = m, .reply = handle_reply, .data = c });
+	if (c->session == NULL) {
+		modem_detach_console(m);
+		return -ENOMEM;
+	}
+	if (c->trace && modem_observe(m, handle_trace, c) < 0)
+		c->trace = false;
+	c->m = m;
+	return 0;
+}
+
+static void detach(struct console *c)
+{
+	if (c->trace)
+		modem_unobserve(c->m, handle_trace, c);
+	ctl_session_destroy(c->session);
+	c->session = NULL;
+	modem_detach_console(c->m);
+	c->m = NULL;
+	buf_reset(&c->pending);
+}
+
+static void set_prompt(struct console *c)
+{
+	if (c->fleet != NULL)
+		snprintf(c->prompt, sizeof(c->prompt), "ukms[%zu]> ", c->index);
+	else
+		snprintf(c->prompt, sizeof(c->prompt), "%s", PROMPT);
+}
+
+/* ":modem" shows which fleet modem the console talks to; ":modem I" switches to modem I. */
+static void cmd_modem(struct console *c, const char *arg)
+{
+	size_t n = c->fleet != NULL ? modem_fleet_size(c->fleet) : 0;
+	struct modem *old = c->m;
+	unsigned long i;
+	char *end;
+
+	if (c->fleet == NULL) {
+		print_line("one modem: :modem needs ukms-sim --fleet N");
+		return;
+	}
+	if (*arg == '\0') {
+		print_line("modem %zu of 0-%zu (%s)", c->index, n - 1,
+			   modem_fleet_selector(c->fleet, c->index));
+		return;
+	}
+	errno = 0;
+	i = strtoul(arg, &end, 10);
+	if (!isdigit((unsigned char)*arg) || *end != '\0' || errno != 0 || i >= n) {
+		print_line("no modem %s: the fleet has modems 0-%zu", arg, n - 1);
+		return;
+	}
+	detach(c);
+	if (attach(c, modem_fleet_at(c->fleet, i)) < 0) {
+		print_line("cannot switch to modem %lu: out of memory", i);
+		if (attach(c, old) < 0)
+			log_error("console lost its modem");
+		return;
+	}
+	c->index = i;
+	set_prompt(c);
+	rl_set_prompt(c->prompt);
+	print_line("modem %zu (%s)", c->index, modem_fleet_selector(c->fleet, c->index));
+}
+
 static void cmd_quit(struct console *c, const char *arg)
 {
 	loop_quit(c->loop);
@@ -247,6 +325,8 @@ static const struct console_cmd console_cmds[] = {
 	{ ":rot", ":rot                    RoT UID, next counter, seal state", cmd_rot },
 	{ ":unseal", ":unseal                 factory-reset the seal (+USECDEVINFO: 1,0,1)",
 	  cmd_unseal },
+	{ ":modem", ":modem [I]              --fleet: show / switch to modem I (0..N-1)",
+	  cmd_modem },
 	{ ":quit", ":quit                   exit ukms-sim", cmd_quit },
 };
 
@@ -368,7 +448,7 @@ static char *history_path(void)
 	return path;
 }
 
-struct console *console_create(struct modem *m, struct loop *loop)
+struct console *console_create(struct modem *m, struct modem_fleet *fleet, struct loop *loop)
 {
 	struct console *c;
 
@@ -377,15 +457,12 @@ struct console *console_create(struct modem *m, struct loop *loop)
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return NULL;
-	c->m = m;
 	c->loop = loop;
+	c->fleet = fleet;
 	c->t0 = loop_now_ms(loop);
 	buf_init(&c->pending, 4 * 1024);
-	if (modem_attach_console(m, handle_output, c) < 0)
-		goto fail;
-	c->session = ctl_session_create(
-		&(struct ctl_session_config){ .m = m, .reply = handle_reply, .data = c });
-	if (c->session == NULL)
+	set_prompt(c);
+	if (attach(c, fleet != NULL ? modem_fleet_at(fleet, 0) : m) < 0)
 		goto fail;
 	c->src = loop_add_fd(loop, STDIN_FILENO, POLLIN, handle_stdin, c);
 	if (c->src == NULL)
@@ -398,7 +475,7 @@ struct console *console_create(struct modem *m, struct loop *loop)
 		read_history(c->history);
 	rl_readline_name = "ukms-sim";
 	rl_attempted_completion_function = complete;
-	rl_callback_handler_install(PROMPT, handle_line);
+	rl_callback_handler_install(c->prompt, handle_line);
 	return c;
 fail:
 	log_error("cannot start the console");
@@ -417,10 +494,8 @@ void console_destroy(struct console *c)
 			log_debug("cannot write %s", c->history);
 		the_console = NULL;
 	}
-	if (c->trace)
-		modem_unobserve(c->m, handle_trace, c);
-	ctl_session_destroy(c->session);
-	modem_detach_console(c->m);
+	if (c->m != NULL)
+		detach(c);
 	loop_remove(c->loop, c->src);
 	buf_finish(&c->pending);
 	free(c->history);

@@ -12,9 +12,13 @@
 struct console;
 struct loop;
 struct modem;
+struct modem_fleet;
 
-/* Starts the console on stdin/stdout. Returns NULL (and logs) on failure or if one exists. */
-struct console *console_create(struct modem *m, struct loop *loop);
+/*
+ * Starts the console on stdin/stdout, talking to m, or with a fleet (NULL: none) to its modem 0
+ * and switching with ":modem I". Returns NULL (and logs) on failure or if one exists.
+ */
+struct console *console_create(struct modem *m, struct modem_fleet *fleet, struct loop *loop);
 /* Restores the terminal, saves the history. NULL-safe. */
 void console_destroy(struct console *c);
 

@@ -38,7 +38,8 @@ struct client {
 };
 
 struct control {
-	struct modem *m;
+	struct modem *m;           /* the modem, or modem 0 of the fleet (events come from it) */
+	struct modem_fleet *fleet; /* NULL: one modem; else requests pick one by "modem": i */
 	struct loop *loop;
 	char *path;
 	int fd;
@@ -356,7 +357,11 @@ static void handle_accept(void *data, int fd, unsigned revents)
 	buf_init(&cl->in, CTL_LINE_MAX + READ_CHUNK + 2);
 	buf_init(&cl->out, CONTROL_OUT_CAP);
 	sc = (struct ctl_session_config){
-		.m = c->m, .reply = handle_reply, .subscribe = handle_subscribe, .data = cl
+		.m = c->m,
+		.fleet = c->fleet,
+		.reply = handle_reply,
+		.subscribe = handle_subscribe,
+		.data = cl,
 	};
 	cl->session = ctl_session_create(&sc);
 	cl->src = loop_add_fd(c->loop, cfd, POLLIN, handle_client, cl);
@@ -430,8 +435,8 @@ static int listen_on(struct control *c, const char *path, char *err, size_t errl
 	return 0;
 }
 
-struct control *control_create(struct modem *m, struct loop *loop, const char *path, char *err,
-			       size_t errlen)
+struct control *control_create(struct modem *m, struct modem_fleet *fleet, struct loop *loop,
+			       const char *path, char *err, size_t errlen)
 {
 	struct control *c = calloc(1, sizeof(*c));
 	int rc;
@@ -441,6 +446,7 @@ struct control *control_create(struct modem *m, struct loop *loop, const char *p
 		return NULL;
 	}
 	c->m = m;
+	c->fleet = fleet;
 	c->loop = loop;
 	c->fd = -1;
 	c->t0 = loop_now_ms(loop);

@@ -16,16 +16,19 @@
 struct control;
 struct loop;
 struct modem;
+struct modem_fleet;
 
 #define CONTROL_CLIENTS_MAX 16
 #define CONTROL_OUT_CAP     (1024u * 1024u) /* queued output per client, bytes */
 
 /*
- * Listens on path. Refuses a path that exists, unless it is a stale socket (nobody accepts on
- * it), which is replaced. Returns NULL with a message in err.
+ * Listens on path, for modem m, or with a fleet (NULL: none) for each of its modems: a request's
+ * "modem": i picks fleet modem i (default 0, m); events come from m. Refuses a path that exists,
+ * unless it is a stale socket (nobody accepts on it), which is replaced. Returns NULL with a
+ * message in err.
  */
-struct control *control_create(struct modem *m, struct loop *loop, const char *path, char *err,
-			       size_t errlen);
+struct control *control_create(struct modem *m, struct modem_fleet *fleet, struct loop *loop,
+			       const char *path, char *err, size_t errlen);
 /* Disconnects every client, closes and removes the socket. NULL-safe. */
 void control_destroy(struct control *c);
 

@@ -14,6 +14,7 @@
 #include "ctl_priv.h"
 #include "log.h"
 #include "loop.h"
+#include "fleet.h"
 #include "modem.h"
 
 #define AT_OUT_MAX    (256u * 1024u) /* one `at` answer, bytes */
@@ -33,6 +34,7 @@ struct ctl_session {
 	cJSON *id;
 	struct ctl_call call;
 	struct at_engine *chan; /* created on the first `at`; gets no URCs */
+	struct modem *chan_m;   /* the modem chan belongs to (a fleet modem's `at` moves it) */
 	struct chan_sink *sink; /* the channel's output data; outlives us if the channel must */
 	struct buf at_out;      /* channel output since the request was sent */
 	size_t at_scan;         /* bytes of at_out already split into lines */
@@ -434,7 +436,7 @@ static cJSON *request_id(const cJSON *req)
 static bool is_envelope(const char *key)
 {
 	return strcmp(key, "id") == 0 || strcmp(key, "op") == 0 || strcmp(key, "args") == 0 ||
-	       strcmp(key, "argv") == 0;
+	       strcmp(key, "argv") == 0 || strcmp(key, "modem") == 0;
 }
 
 /* The flat form {"op":"network","action":"detach"}: the other keys, copied into *owned. */
@@ -492,6 +494,25 @@ static int parse_request(struct ctl_call *c, const cJSON *req, const struct ctl_
 	return rc;
 }
 
+/* "modem": i of the request: fleet modem i (default 0); without a fleet only 0 exists. */
+static int pick_modem(struct ctl_session *s, const cJSON *req)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(req, "modem");
+	size_t n = s->cfg.fleet != NULL ? modem_fleet_size(s->cfg.fleet) : 1;
+	double v = cJSON_IsNumber(j) ? j->valuedouble : -1;
+
+	if (j == NULL)
+		return 0;
+	if (!cJSON_IsNumber(j))
+		return ctl_fail(&s->call, -EINVAL, "\"modem\" is a number: the modem's index");
+	if (!(v >= 0 && v < (double)n) || (double)(size_t)v != v)
+		return ctl_fail(&s->call, -EINVAL, "no modem %g: the modems are 0-%zu%s", v, n - 1,
+				s->cfg.fleet != NULL ? "" : " (no --fleet)");
+	if (s->cfg.fleet != NULL)
+		s->call.m = modem_fleet_at(s->cfg.fleet, (size_t)v);
+	return 0;
+}
+
 /* A new request: false (and a "busy" response) while the previous one has not answered. */
 static bool begin(struct ctl_session *s, cJSON *id)
 {
@@ -524,6 +545,8 @@ void ctl_session_request(struct ctl_session *s, const char *line, size_t len)
 			rc = ctl_fail(&s->call, -EPROTO, "not JSON");
 		else
 			rc = parse_request(&s->call, req, &op, &owned);
+		if (rc == 0)
+			rc = pick_modem(s, req);
 		dispatch(s, op, id, rc);
 	}
 	cJSON_Delete(owned);
@@ -564,8 +587,10 @@ static void drop_chan(struct ctl_session *s)
 {
 	if (s->sink != NULL)
 		s->sink->s = NULL;
-	modem_channel_release(s->cfg.m, s->chan, s->sink);
+	if (s->chan != NULL)
+		modem_channel_release(s->chan_m, s->chan, s->sink);
 	s->chan = NULL;
+	s->chan_m = NULL;
 	s->sink = NULL;
 }
 
@@ -681,14 +706,17 @@ static void handle_chan_output(void *data, const uint8_t *bytes, size_t len)
 int ctl_session_at(struct ctl_call *c, const char *line, const char *data, uint32_t timeout_ms)
 {
 	struct ctl_session *s = c->s;
-	struct modem *m = s->cfg.m;
+	struct modem *m = c->m;
 	static const uint8_t cr = '\r';
 
 	if (strpbrk(line, "\r\n") != NULL)
 		return ctl_fail(c, -EINVAL, "\"line\" is one command line, without CR/LF");
+	if (s->chan != NULL && s->chan_m != m)
+		drop_chan(s); /* another modem of the fleet: a channel into that one */
 	if (s->chan == NULL && (s->sink = calloc(1, sizeof(*s->sink))) != NULL) {
 		s->sink->s = s;
 		s->chan = modem_channel_create(m, handle_chan_output, s->sink);
+		s->chan_m = m;
 		if (s->chan == NULL) {
 			free(s->sink);
 			s->sink = NULL;
@@ -721,6 +749,8 @@ int ctl_session_subscribe(struct ctl_call *c, unsigned events)
 
 	if (s->cfg.subscribe == NULL)
 		return ctl_fail(c, -EOPNOTSUPP, "events are for control socket clients");
+	if (c->m != s->cfg.m)
+		return ctl_fail(c, -EOPNOTSUPP, "events come from modem 0 of the fleet only");
 	s->events = events;
 	s->cfg.subscribe(s->cfg.data, events);
 	return 0;

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 struct modem;
+struct modem_fleet;
 struct ctl_session;
 
 #define CTL_LINE_MAX (64u * 1024u) /* one request line, bytes (without the newline) */
@@ -41,7 +42,10 @@ typedef void ctl_reply_fn(void *data, const char *line, size_t len);
 typedef void ctl_subscribe_fn(void *data, unsigned events);
 
 struct ctl_session_config {
-	struct modem *m;
+	struct modem *m; /* the modem, or modem 0 of the fleet */
+	/* NULL: one modem. Else a request's "modem": i (default 0) picks fleet modem i; the
+	 * console form (ctl_session_command) always talks to m. */
+	struct modem_fleet *fleet;
 	ctl_reply_fn *reply;
 	ctl_subscribe_fn *subscribe; /* NULL: `subscribe` answers "unsupported" (console) */
 	void *data;

@@ -128,8 +128,8 @@ static int start(struct app *app)
 	if (app->fleet != NULL)
 		print_fleet(app->fleet);
 	if (app->cfg.control_path != NULL) {
-		app->control = control_create(app->modem, app->loop, app->cfg.control_path, err,
-					      sizeof(err));
+		app->control = control_create(app->modem, app->fleet, app->loop,
+					      app->cfg.control_path, err, sizeof(err));
 		if (app->control == NULL) {
 			log_error("%s", err);
 			fprintf(stderr, "ukms-sim: %s\n", err);
@@ -149,7 +149,7 @@ static int start(struct app *app)
 		printf("ukms-sim: link %s\n", pty_link(app->modem->pty));
 	fflush(stdout);
 	if (!app->cfg.headless && isatty(STDIN_FILENO))
-		app->console = console_create(app->modem, app->loop);
+		app->console = console_create(app->modem, app->fleet, app->loop);
 	return loop_run(app->loop) < 0 ? EXIT_RUNTIME : EXIT_OK;
 }
 

@@ -144,7 +144,8 @@ static void settings_boot(struct modem *m)
 	m->set.ugprf_bitmap = ugprf;
 	memset(m->pdp, 0, sizeof(m->pdp));
 	m->pdp[1] = (struct modem_pdp){ .defined = true, .type = "IP" };
-	memset(m->psd, 0, sizeof(m->psd));
+	free(m->psd); /* all profiles empty */
+	m->psd = NULL;
 	m->profile = (struct modem_profile){ .amp_c = 1, .amp_d = 1, .amp_k = 3 };
 }
 
@@ -484,6 +485,7 @@ void modem_destroy(struct modem *m)
 	netsim_destroy(m->net);
 	platform_destroy(m->platform);
 	modem_fault_destroy(m);
+	free(m->psd);
 	free(m->device_sel);
 	free(m);
 }

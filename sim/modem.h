@@ -132,7 +132,9 @@ struct modem {
 	struct modem_profile profile;
 	struct modem_settings set;
 	struct modem_pdp pdp[NETSIM_CID_MAX + 1]; /* index = cid, 0 unused */
-	struct modem_psd psd[MODEM_PSD_PROFILES];
+	/* MODEM_PSD_PROFILES profiles (10 KiB), allocated at the first +UPSD/+UPSDA: NULL is all
+	 * empty, as an idle modem of a fleet keeps it (cmd_pdp.c). */
+	struct modem_psd *psd;
 
 	struct {
 		modem_observer_fn *fn;

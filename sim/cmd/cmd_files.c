@@ -27,9 +27,15 @@
 
 #define IMAGE_MAGIC "ukms-files 1"
 
+/* The slots are allocated at the first stored file: an idle fleet modem has none (9 KiB). */
+static size_t file_slots(const struct cmd_sec_state *st)
+{
+	return st->files != NULL ? SEC_FILES_MAX : 0;
+}
+
 static struct sec_file *file_find(const struct cmd_sec_state *st, const char *name)
 {
-	for (size_t i = 0; i < SEC_FILES_MAX; i++)
+	for (size_t i = 0; i < file_slots(st); i++)
 		if (st->files[i].used && strcmp(st->files[i].name, name) == 0)
 			return (struct sec_file *)(uintptr_t)&st->files[i];
 	return NULL;
@@ -45,8 +51,10 @@ static void file_clear(struct sec_file *f)
 
 void cmd_files_clear(struct cmd_sec_state *st)
 {
-	for (size_t i = 0; i < SEC_FILES_MAX; i++)
+	for (size_t i = 0; i < file_slots(st); i++)
 		file_clear(&st->files[i]);
+	free(st->files);
+	st->files = NULL;
 }
 
 int cmd_files_get(const struct cmd_sec_state *st, const char *name, const uint8_t **data,
@@ -65,7 +73,7 @@ static size_t used_space(const struct cmd_sec_state *st, const char *except)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < SEC_FILES_MAX; i++)
+	for (size_t i = 0; i < file_slots(st); i++)
 		if (st->files[i].used && (except == NULL || strcmp(st->files[i].name, except) != 0))
 			n += st->files[i].len;
 	return n;
@@ -73,10 +81,10 @@ static size_t used_space(const struct cmd_sec_state *st, const char *except)
 
 static bool no_free_slot(const struct cmd_sec_state *st)
 {
-	for (size_t i = 0; i < SEC_FILES_MAX; i++)
+	for (size_t i = 0; i < file_slots(st); i++)
 		if (!st->files[i].used)
 			return false;
-	return true;
+	return st->files != NULL;
 }
 
 /* Stores (or replaces) a file. Returns 0, -ENOSPC (no slot or no space) or -ENOMEM. */
@@ -87,6 +95,8 @@ static int file_put(struct cmd_sec_state *st, const char *name, const void *data
 
 	if (used_space(st, name) + len > SEC_FS_SPACE)
 		return -ENOSPC;
+	if (st->files == NULL && (st->files = calloc(SEC_FILES_MAX, sizeof(*f))) == NULL)
+		return -ENOMEM;
 	for (size_t i = 0; f == NULL && i < SEC_FILES_MAX; i++)
 		if (!st->files[i].used)
 			f = &st->files[i];
@@ -110,7 +120,7 @@ int cmd_files_format(const struct cmd_sec_state *st, struct buf *out)
 {
 	int rc = buf_appendf(out, "%s\n", IMAGE_MAGIC);
 
-	for (size_t i = 0; rc == 0 && i < SEC_FILES_MAX; i++) {
+	for (size_t i = 0; rc == 0 && i < file_slots(st); i++) {
 		const struct sec_file *f = &st->files[i];
 
 		if (!f->used)
@@ -165,8 +175,8 @@ int cmd_files_parse(struct cmd_sec_state *st, const void *data, size_t len)
 	rc = image_parse(data, len, IMAGE_MAGIC, parse_line, tmp);
 	if (rc == 0) {
 		cmd_files_clear(st);
-		memcpy(st->files, tmp->files, sizeof(st->files));
-		memset(tmp->files, 0, sizeof(tmp->files));
+		st->files = tmp->files;
+		tmp->files = NULL;
 	}
 	cmd_files_clear(tmp);
 	free(tmp);
@@ -231,7 +241,7 @@ static enum at_rc handle_ulstfile(struct at_req *req)
 		return AT_RC_OK;
 	}
 	buf_init(&b, 16 * 1024);
-	for (size_t i = 0; rc == 0 && i < SEC_FILES_MAX; i++)
+	for (size_t i = 0; rc == 0 && i < file_slots(st); i++)
 		if (st->files[i].used)
 			rc = buf_appendf(&b, "%s\"%s\"", b.len > 0 ? "," : "", st->files[i].name);
 	if (rc == 0)

@@ -199,15 +199,26 @@ static int psd_store(struct at_req *req, struct modem_psd *p, int tag)
 	return cmd_arg_copy(req, 2, t->value, sizeof(t->value));
 }
 
+/* Profile i, allocating the profiles at their first use (modem.h). NULL: out of memory. */
+static struct modem_psd *psd_profile(struct modem *m, int i)
+{
+	if (m->psd == NULL)
+		m->psd = calloc(MODEM_PSD_PROFILES, sizeof(*m->psd));
+	return m->psd != NULL ? &m->psd[i] : NULL;
+}
+
 static enum at_rc handle_upsd(struct at_req *req)
 {
 	struct modem *m = at_req_ctx(req);
 	int profile = (int)at_arg_int(req, 0), tag = (int)at_arg_int(req, 1);
-	struct modem_psd *p = &m->psd[profile];
+	struct modem_psd *p;
 	int rc;
 
 	if (!m->persona->has_upsd)
 		return cmd_fail(req, -EOPNOTSUPP);
+	p = psd_profile(m, profile);
+	if (p == NULL)
+		return cmd_fail(req, -ENOMEM);
 	if (at_arg_count(req) == 1) {
 		for (size_t i = 0; i < p->n_tags; i++)
 			psd_reply(req, profile, &p->tags[i]);
@@ -231,12 +242,15 @@ static enum at_rc handle_upsda(struct at_req *req)
 {
 	struct modem *m = at_req_ctx(req);
 	int profile = (int)at_arg_int(req, 0), action = (int)at_arg_int(req, 1);
-	struct modem_psd *p = &m->psd[profile];
+	struct modem_psd *p;
 	char addr[16];
 	int rc;
 
 	if (!m->persona->has_upsda)
 		return cmd_fail(req, -EOPNOTSUPP);
+	p = psd_profile(m, profile);
+	if (p == NULL)
+		return cmd_fail(req, -ENOMEM);
 	if (action == 0)
 		*p = (struct modem_psd){ 0 };
 	if (action == 4)
@@ -256,7 +270,7 @@ static void handle_net_event(struct modem *m, enum netsim_event ev, int arg, boo
 {
 	if (ev != NETSIM_EV_PDP_DOWN)
 		return;
-	for (int i = 0; i < MODEM_PSD_PROFILES; i++) {
+	for (int i = 0; m->psd != NULL && i < MODEM_PSD_PROFILES; i++) {
 		if (!m->psd[i].active || psd_cid(&m->psd[i]) != arg)
 			continue;
 		m->psd[i].active = false;

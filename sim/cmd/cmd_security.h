@@ -76,7 +76,7 @@ struct cmd_sec_state {
 	struct sec_pair pairs[SEC_PAIRS_MAX];
 	size_t n_pairs, pair_next;
 	uint64_t pairs_total;
-	struct sec_file files[SEC_FILES_MAX];
+	struct sec_file *files; /* SEC_FILES_MAX slots from the first stored file; NULL: none */
 	struct sec_import imp;
 	bool saved_hex;
 	int saved_mnoprof;

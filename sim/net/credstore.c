@@ -30,8 +30,10 @@ struct item {
 	char md5[CREDSTORE_MD5_HEX_LEN + 1];
 };
 
+/* The item table (about 25 KiB) is allocated at the first store: an idle modem of a fleet
+ * (ukms-sim --fleet) never imports a credential. */
 struct credstore {
-	struct item items[CREDSTORE_ITEMS_MAX];
+	struct item *items; /* NULL or CREDSTORE_ITEMS_MAX items */
 };
 
 static const char *const type_names[CREDSTORE_TYPE_COUNT] = { "CA", "CC", "PK", "SC", "VC", "PU" };
@@ -46,6 +48,11 @@ struct credstore *credstore_create(void)
 	return calloc(1, sizeof(struct credstore));
 }
 
+static size_t item_count(const struct credstore *cs)
+{
+	return cs != NULL && cs->items != NULL ? CREDSTORE_ITEMS_MAX : 0;
+}
+
 static void item_clear(struct item *it)
 {
 	if (it->data != NULL) {
@@ -55,12 +62,19 @@ static void item_clear(struct item *it)
 	OPENSSL_cleanse(it, sizeof(*it));
 }
 
+static void clear_items(struct credstore *cs)
+{
+	for (size_t i = 0; i < item_count(cs); i++)
+		item_clear(&cs->items[i]);
+	free(cs->items);
+	cs->items = NULL;
+}
+
 void credstore_destroy(struct credstore *cs)
 {
 	if (cs == NULL)
 		return;
-	for (size_t i = 0; i < ARRAY_LEN(cs->items); i++)
-		item_clear(&cs->items[i]);
+	clear_items(cs);
 	free(cs);
 }
 
@@ -216,7 +230,7 @@ static int stored_md5(const void *data, size_t len, char out[CREDSTORE_MD5_HEX_L
 
 static struct item *find(const struct credstore *cs, int type, const char *name)
 {
-	for (size_t i = 0; cs != NULL && name != NULL && i < ARRAY_LEN(cs->items); i++) {
+	for (size_t i = 0; name != NULL && i < item_count(cs); i++) {
 		const struct item *it = &cs->items[i];
 
 		if (it->used && it->type == type && strcmp(it->name, name) == 0)
@@ -227,7 +241,7 @@ static struct item *find(const struct credstore *cs, int type, const char *name)
 
 static struct item *free_slot(struct credstore *cs)
 {
-	for (size_t i = 0; i < ARRAY_LEN(cs->items); i++)
+	for (size_t i = 0; i < item_count(cs); i++)
 		if (!cs->items[i].used)
 			return &cs->items[i];
 	return NULL;
@@ -257,6 +271,8 @@ int credstore_import(struct credstore *cs, int type, const char *name, const voi
 	rc = validate(type, data, len, password);
 	if (rc < 0)
 		return rc;
+	if (cs->items == NULL && (cs->items = calloc(CREDSTORE_ITEMS_MAX, sizeof(*it))) == NULL)
+		return -ENOMEM;
 	it = find(cs, type, name);
 	if (it == NULL && (it = free_slot(cs)) == NULL)
 		return -ENOSPC;
@@ -332,7 +348,7 @@ int credstore_list(const struct credstore *cs, int type, struct buf *out)
 	if (cs == NULL || out == NULL || (type != -1 && credstore_type_name(type) == NULL))
 		return -EINVAL;
 	for (int t = 0; t < CREDSTORE_TYPE_COUNT; t++) {
-		for (size_t i = 0; rc == 0 && i < ARRAY_LEN(cs->items); i++) {
+		for (size_t i = 0; rc == 0 && i < item_count(cs); i++) {
 			const struct item *it = &cs->items[i];
 
 			if (!it->used || it->type != t || (type != -1 && t != type))
@@ -371,7 +387,7 @@ int credstore_build_trust(const struct credstore *cs, const char *ca_name, X509_
 
 	if (st == NULL)
 		goto out;
-	for (size_t i = 0; cs != NULL && i < ARRAY_LEN(cs->items); i++) {
+	for (size_t i = 0; cs != NULL && i < item_count(cs); i++) {
 		const struct item *it = &cs->items[i];
 		X509 *x;
 
@@ -403,7 +419,7 @@ int credstore_format(const struct credstore *cs, struct buf *out)
 	if (cs == NULL || out == NULL)
 		return -EINVAL;
 	rc = buf_appendf(out, "%s\n", IMAGE_MAGIC);
-	for (size_t i = 0; rc == 0 && i < ARRAY_LEN(cs->items); i++) {
+	for (size_t i = 0; rc == 0 && i < item_count(cs); i++) {
 		const struct item *it = &cs->items[i];
 
 		if (!it->used)
@@ -487,8 +503,7 @@ int credstore_parse(struct credstore *cs, const void *data, size_t len)
 		return -ENOMEM;
 	rc = image_parse(data, len, IMAGE_MAGIC, parse_line, tmp);
 	if (rc == 0) {
-		for (size_t i = 0; i < ARRAY_LEN(cs->items); i++)
-			item_clear(&cs->items[i]);
+		clear_items(cs);
 		memcpy(cs, tmp, sizeof(*cs));
 		free(tmp);
 		tmp = NULL;

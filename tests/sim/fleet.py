@@ -12,13 +12,12 @@ import os
 import select
 import subprocess
 import sys
-import tempfile
 import time
 import tty
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chat import Tap  # noqa: E402
-from sock_lib import stop_process  # noqa: E402
+from fleet_util import platform, stop  # noqa: E402
 
 DOC = {
     "version": 1,
@@ -52,11 +51,6 @@ def start(exe, args, n, timeout=20.0):
     return p, [(m[3], m[7]) for m in modems]
 
 
-def stop(p):
-    stop_process(p, grace_s=10)
-    return p.stderr.read().decode(errors="replace")
-
-
 def ask(link, lines, timeout=5.0):
     fd = os.open(link, os.O_RDWR | os.O_NOCTTY)
     tty.setraw(fd)
@@ -85,10 +79,7 @@ def devices(rot, plat, sels):
 def main():
     exe, rot = sys.argv[1:3]
     t = Tap()
-    d = tempfile.mkdtemp(prefix="ukms-sim-fleet-")
-    plat = os.path.join(d, "platform.json")
-    with open(os.open(plat, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
-        json.dump(DOC, f)
+    d, plat = platform(DOC, "ukms-sim-fleet-")
     link = os.path.join(d, "m%d")
 
     p, modems = start(exe, ["--ephemeral", "--platform", plat, "--fleet", "3", "--link", link,

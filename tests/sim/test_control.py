@@ -58,10 +58,6 @@ def socket_file_rules():
                            capture_output=True, timeout=20)
         assert p.returncode == 2 and b'not a socket' in p.stderr, p
         assert os.path.exists(plain)
-        p = subprocess.run([EXE, '--headless', '--ephemeral', '--fleet', '2', '--link',
-                            os.path.join(d, 'm%d'), '--control', os.path.join(d, 'f.sock')],
-                           capture_output=True, timeout=20)
-        assert p.returncode == 2 and b'not with --fleet' in p.stderr, p
         stale = os.path.join(d, 'stale.sock')
         s = socket.socket(socket.AF_UNIX)
         s.bind(stale)

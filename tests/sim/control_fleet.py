@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""The control socket of ukms-sim --fleet N (docs/control.md, Fleets): a request's "modem": i
+addresses fleet modem i (default 0) — status, network and the `at` channel act on that modem
+only — a bad "modem" (out of range, not an integer) is answered bad_args and the socket keeps
+serving, `subscribe` is refused beyond modem 0, and without --fleet only modem 0 exists.
+
+Usage: control_fleet.py UKMS_SIM        (TAP on stdout)
+"""
+import json
+import os
+import select
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, '..', '..', 'python'))
+from chat import Tap  # noqa: E402
+from fleet_util import platform, stop  # noqa: E402
+from ukms_sim import Control  # noqa: E402
+
+DOC = {"version": 1, "platform_secret": "33" * 32,
+       "accounts": [{"name": "a", "api_key": "k", "api_secret": "s"}], "devices": [],
+       "fleets": [{"name": "load", "account": "a", "model": "SARA-R510M8S", "count": 10}]}
+TIMEOUT = 20.0
+
+
+def start(exe, args, sock):
+    p = subprocess.Popen([exe, "--headless", "--ephemeral", "--reg-delay-ms", "10",
+                          "--log-level", "error", "--control", sock] + args,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    buf, deadline = b"", time.monotonic() + TIMEOUT
+    while b"ukms-sim: device " not in buf and time.monotonic() < deadline:
+        r, _, _ = select.select([p.stdout], [], [], 0.2)
+        if r:
+            chunk = os.read(p.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            buf += chunk
+    while not os.path.exists(sock) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return p
+
+
+def ask(ctl, op, args=None, **envelope):
+    """One raw request with envelope keys ("modem"); the whole response."""
+    req = dict(id=ctl.next_id, op=op, **envelope)
+    ctl.next_id += 1
+    if args:
+        req["args"] = args
+    ctl.send_raw(json.dumps(req).encode() + b"\n")
+    return ctl.response(TIMEOUT)
+
+
+def result(resp):
+    return resp.get("result") if resp.get("ok") else None
+
+
+def main():
+    exe = sys.argv[1]
+    t = Tap()
+    d, plat = platform(DOC, "ukms-control-fleet-")
+    link, sock = os.path.join(d, "m%d"), os.path.join(d, "ctl.sock")
+
+    p = start(exe, ["--platform", plat, "--fleet", "3", "--link", link], sock)
+    try:
+        with Control(sock, timeout=TIMEOUT) as ctl:
+            st = [result(ask(ctl, "status", modem=i)) for i in range(3)]
+            t.point(all(s is not None and s.get("link") == link.replace("%d", str(i))
+                        for i, s in enumerate(st)),
+                    "status with \"modem\": i is modem i's (its link)", str(st))
+            dflt = result(ask(ctl, "status"))
+            t.point(dflt is not None and dflt.get("link") == link.replace("%d", "0"),
+                    "no \"modem\": modem 0", str(dflt))
+            imeis = [s["device"]["imei"] for s in st] if None not in st else []
+            t.point(len(set(imeis)) == 3, "three modems, three IMEIs", str(imeis))
+            for i in (2, 0, 1):
+                r = result(ask(ctl, "at", {"line": "AT+CGSN"}, modem=i))
+                t.point(r is not None and imeis and imeis[i] in r["lines"] and
+                        r["final"] == "OK",
+                        "at AT+CGSN with \"modem\": %d answers modem %d's IMEI" % (i, i),
+                        str(r))
+            r = ask(ctl, "network", {"action": "detach"}, modem=1)
+            cov = [result(ask(ctl, "status", modem=i)) for i in range(3)]
+            t.point(r.get("ok") and [c and c["coverage"] for c in cov] == [True, False, True],
+                    "network detach with \"modem\": 1 takes coverage from modem 1 only",
+                    str((r, cov)))
+            for bad, why in ((3, "out of range"), (-1, "negative"), (1.5, "not an integer"),
+                             ("1", "a string"), (None, "null")):
+                r = ask(ctl, "status", modem=bad)
+                t.point(not r.get("ok") and r["error"]["code"] == "bad_args" and
+                        "modem" in r["error"]["message"],
+                        "\"modem\": %s (%s) is refused as bad_args" % (json.dumps(bad), why),
+                        str(r))
+            r = ask(ctl, "status", modem=3)
+            t.point("0-2" in r.get("error", {}).get("message", ""),
+                    "the refusal names the valid range 0-2", str(r))
+            r = ask(ctl, "subscribe", {"events": ["urc"]}, modem=1)
+            t.point(not r.get("ok") and r["error"]["code"] == "unsupported",
+                    "subscribe with \"modem\": 1 is refused (events come from modem 0)", str(r))
+            r = result(ask(ctl, "status", modem=2))
+            t.point(r is not None and r["device"]["imei"] == imeis[2],
+                    "after the refusals the socket still serves", str(r))
+    finally:
+        err = stop(p)
+    t.point(p.returncode == 0, "the fleet with --control exits 0 on SIGTERM", err)
+
+    p = start(exe, ["--platform", plat, "--device", "load:4"], sock)
+    try:
+        with Control(sock, timeout=TIMEOUT) as ctl:
+            r0, r1 = ask(ctl, "status", modem=0), ask(ctl, "status", modem=1)
+            t.point(r0.get("ok") and not r1.get("ok") and r1["error"]["code"] == "bad_args",
+                    "one modem: \"modem\": 0 is it, \"modem\": 1 is refused", str((r0, r1)))
+    finally:
+        stop(p)
+    r = subprocess.run([exe, "--headless", "--ephemeral", "--platform", plat, "--fleet", "2",
+                        "--link", link, "--record", os.path.join(d, "rec.chat")],
+                       capture_output=True, text=True, timeout=TIMEOUT,
+                       stdin=subprocess.DEVNULL)
+    t.point(r.returncode == 2 and "--record drives one modem" in r.stderr,
+            "--record is still refused with --fleet", r.stderr)
+    return t.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
