@@ -608,6 +608,17 @@ int nvm_commit(struct nvm *n)
 	return 0;
 }
 
+int nvm_store(struct nvm *n, const char *name, const void *data, size_t len)
+{
+	int rc = nvm_set(n, name, data, len);
+
+	if (rc < 0) {
+		nvm_discard(n);
+		return rc;
+	}
+	return nvm_commit(n);
+}
+
 /* ---- opening ---- */
 
 static int load_journal(struct nvm *n, char *err, size_t errlen)

@@ -75,6 +75,11 @@ int nvm_set(struct nvm *n, const char *name, const void *data, size_t len);
 int nvm_commit(struct nvm *n);
 /* Forgets every nvm_set since the last commit (what a failed nvm_commit does). NULL-safe. */
 void nvm_discard(struct nvm *n);
+/*
+ * nvm_set of one section, then nvm_commit: for a caller with nothing else pending. Returns 0,
+ * or -errno with memory and disk as they were before the call.
+ */
+int nvm_store(struct nvm *n, const char *name, const void *data, size_t len);
 
 /* The nvm.dat image of every section (version 2, appended to out). */
 int nvm_format(const struct nvm *n, struct buf *out);

@@ -178,11 +178,7 @@ int cmd_radio_persist(struct modem *m)
 	buf_init(&b, 4096);
 	rc = cmd_radio_format(m->radio, &b);
 	if (rc == 0)
-		rc = nvm_set(m->sec->nvm, "radio", b.data, b.len);
-	if (rc == 0)
-		rc = nvm_commit(m->sec->nvm); /* on failure the section is back as it was */
-	else
-		nvm_discard(m->sec->nvm);
+		rc = nvm_store(m->sec->nvm, "radio", b.data, b.len); /* undone on failure */
 	buf_finish(&b);
 	if (rc < 0)
 		log_error("NVM not written: %s", strerror(-rc));

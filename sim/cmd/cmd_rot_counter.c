@@ -82,9 +82,7 @@ static int hwm_put(void *data, uint64_t limit)
 	}
 	for (int i = 0; i < 8; i++)
 		rec[ROT_UID_LEN + i] = (uint8_t)(limit >> (56 - 8 * i));
-	rc = nvm_set(st->nvm, HWM_SECTION, img, len);
-	if (rc == 0)
-		rc = nvm_commit(st->nvm);
+	rc = nvm_store(st->nvm, HWM_SECTION, img, len);
 	if (rc < 0)
 		log_error("NVM: cannot record the counter reservation: %s", strerror(-rc));
 	return rc;

@@ -141,9 +141,7 @@ static int persist(struct modem *m)
 	buf_init(&b, 64);
 	rc = cmd_sim_format(m->sim, &b);
 	if (rc == 0)
-		rc = nvm_set(m->sec->nvm, NVM_SECTION, b.data, b.len);
-	if (rc == 0)
-		rc = nvm_commit(m->sec->nvm);
+		rc = nvm_store(m->sec->nvm, NVM_SECTION, b.data, b.len);
 	if (rc < 0)
 		log_error("NVM not written: %s", strerror(-rc));
 	buf_finish(&b);
