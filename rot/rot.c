@@ -58,8 +58,8 @@ static OSSL_PARAM utf8(const char *key, const char *value)
  * allocated and freed: the allocation, copy and free were half of the cost of a tag check. They
  * are per-thread (pthread key, freed with the thread), so no two threads share a context. The
  * HKDF contexts are wiped (their key replaced) after each use. Two AES contexts stay keyed
- * between uses with a platform-wide fleet key (struct keyed), so a fleet lookup costs a few AES
- * blocks instead of a key schedule and an HKDF.
+ * between uses with a platform-wide fleet key (struct keyed_aes), so a fleet lookup costs a few
+ * AES blocks instead of a key schedule and an HKDF.
  */
 static struct {
 	EVP_KDF *hkdf;
@@ -70,20 +70,19 @@ static struct {
 } tmpl;
 static pthread_once_t tmpl_once = PTHREAD_ONCE_INIT;
 
-/* A thread's context keyed with `key' (a copy, compared in constant time before reuse). */
-struct keyed {
+/* An AES-256 context and the key it holds (a copy, compared in constant time before reuse). */
+struct keyed_aes {
+	EVP_CIPHER_CTX *ctx;
 	struct rot_key key;
 	bool set;
 };
 
 struct thread_ctx {
-	EVP_MAC_CTX *hmac;    /* re-keyed by each call */
-	EVP_KDF_CTX *hkdf;    /* EXTRACT_AND_EXPAND */
-	EVP_KDF_CTX *expand;  /* EXPAND_ONLY */
-	EVP_CIPHER_CTX *fdev; /* AES-256 keyed with K_fdev */
-	struct keyed fdev_key;
-	EVP_CIPHER_CTX *fref; /* AES-256 keyed with K_fref */
-	struct keyed fref_key;
+	EVP_MAC_CTX *hmac;     /* re-keyed by each call */
+	EVP_KDF_CTX *hkdf;     /* EXTRACT_AND_EXPAND */
+	EVP_KDF_CTX *expand;   /* EXPAND_ONLY */
+	struct keyed_aes fdev; /* keyed with the last K_fdev used */
+	struct keyed_aes fref; /* keyed with the last K_fref used */
 };
 
 static void thread_ctx_free(void *p)
@@ -95,8 +94,8 @@ static void thread_ctx_free(void *p)
 	EVP_MAC_CTX_free(t->hmac);
 	EVP_KDF_CTX_free(t->hkdf);
 	EVP_KDF_CTX_free(t->expand);
-	EVP_CIPHER_CTX_free(t->fdev);
-	EVP_CIPHER_CTX_free(t->fref);
+	EVP_CIPHER_CTX_free(t->fdev.ctx);
+	EVP_CIPHER_CTX_free(t->fref.ctx);
 	OPENSSL_cleanse(t, sizeof(*t));
 	free(t);
 }
@@ -154,35 +153,16 @@ static struct thread_ctx *thread_ctx(void)
 	if (t == NULL)
 		return NULL;
 	t->hmac = EVP_MAC_CTX_dup(tmpl.hmac);
-	t->fdev = EVP_CIPHER_CTX_new();
+	t->fdev.ctx = EVP_CIPHER_CTX_new();
 	t->hkdf = hkdf_new(false);
 	t->expand = hkdf_new(true);
-	t->fref = EVP_CIPHER_CTX_new();
-	if (t->hmac == NULL || t->fdev == NULL || t->hkdf == NULL || t->expand == NULL ||
-	    t->fref == NULL || pthread_setspecific(tmpl.thread_key, t) != 0) {
+	t->fref.ctx = EVP_CIPHER_CTX_new();
+	if (t->hmac == NULL || t->fdev.ctx == NULL || t->hkdf == NULL || t->expand == NULL ||
+	    t->fref.ctx == NULL || pthread_setspecific(tmpl.thread_key, t) != 0) {
 		thread_ctx_free(t);
 		return NULL;
 	}
 	return t;
-}
-
-/*
- * True if k holds key already; otherwise records key in k (the caller then keys its context,
- * and calls keyed_fail if that fails).
- */
-static bool keyed_holds(struct keyed *k, const struct rot_key *key)
-{
-	if (k->set && CRYPTO_memcmp(k->key.bytes, key->bytes, sizeof(key->bytes)) == 0)
-		return true;
-	k->key = *key;
-	k->set = true;
-	return false;
-}
-
-static void keyed_fail(struct keyed *k)
-{
-	OPENSSL_cleanse(&k->key, sizeof(k->key));
-	k->set = false;
 }
 
 /*
@@ -343,17 +323,17 @@ static int aes_blocks(EVP_CIPHER_CTX *aes, const uint8_t *in, size_t len, uint8_
 	return EVP_EncryptUpdate(aes, out, &n, in, (int)len) == 1 && n == (int)len ? 0 : -EIO;
 }
 
-/* ctx keyed with key (which slot k records), re-keyed only if it held another; or NULL. */
-static EVP_CIPHER_CTX *aes_keyed(EVP_CIPHER_CTX *ctx, struct keyed *k, const struct rot_key *key)
+/* a's context keyed with key, re-keyed only if it held another key; NULL on failure. */
+static EVP_CIPHER_CTX *aes_keyed(struct keyed_aes *a, const struct rot_key *key)
 {
-	if (keyed_holds(k, key))
-		return ctx;
-	if (EVP_EncryptInit_ex2(ctx, tmpl.aes, key->bytes, NULL, NULL) != 1 ||
-	    EVP_CIPHER_CTX_set_padding(ctx, 0) != 1) {
-		keyed_fail(k);
-		return NULL;
-	}
-	return ctx;
+	if (a->set && CRYPTO_memcmp(a->key.bytes, key->bytes, sizeof(key->bytes)) == 0)
+		return a->ctx;
+	a->set = EVP_EncryptInit_ex2(a->ctx, tmpl.aes, key->bytes, NULL, NULL) == 1 &&
+		 EVP_CIPHER_CTX_set_padding(a->ctx, 0) == 1;
+	a->key = *key;
+	if (!a->set)
+		OPENSSL_cleanse(&a->key, sizeof(a->key));
+	return a->set ? a->ctx : NULL;
 }
 
 /*
@@ -365,7 +345,7 @@ int rot_fleet_device_key(const struct rot_key *k_fdev, const uint8_t uid[ROT_UID
 			 struct rot_key *out)
 {
 	struct thread_ctx *t = thread_ctx();
-	EVP_CIPHER_CTX *aes = t != NULL ? aes_keyed(t->fdev, &t->fdev_key, k_fdev) : NULL;
+	EVP_CIPHER_CTX *aes = t != NULL ? aes_keyed(&t->fdev, k_fdev) : NULL;
 	uint8_t in[4][16] = { { 0 } }, blk[4][16];
 	int rc = -EIO;
 
@@ -389,7 +369,7 @@ static EVP_CIPHER_CTX *fref_cipher(const struct rot_key *k)
 {
 	struct thread_ctx *t = thread_ctx();
 
-	return t != NULL ? aes_keyed(t->fref, &t->fref_key, k) : NULL;
+	return t != NULL ? aes_keyed(&t->fref, k) : NULL;
 }
 
 /* Feistel round function: AES-256(K_fref, round || x (2 bytes BE) || 0^13)[0..2). */
