@@ -37,8 +37,20 @@ struct client {
 	struct loop_source *kick; /* 0 ms timer: run waiting lines, or close */
 };
 
+/*
+ * A modem some client is subscribed to: its observer's data. Made at the first subscription
+ * to that modem and freed when no client follows it any more, so a modem nobody follows
+ * has no observer and costs nothing.
+ */
+struct watch {
+	struct control *ctl;
+	struct watch *next;
+	struct modem *m;
+	size_t index; /* in the fleet; 0 without one */
+};
+
 struct control {
-	struct modem *m;           /* the modem, or modem 0 of the fleet (events come from it) */
+	struct modem *m;           /* the modem, or modem 0 of the fleet */
 	struct modem_fleet *fleet; /* NULL: one modem; else requests pick one by "modem": i */
 	struct loop *loop;
 	char *path;
@@ -47,7 +59,7 @@ struct control {
 	struct loop_source *src;
 	struct client *clients;
 	size_t n_clients;
-	bool observing;
+	struct watch *watches;
 	uint64_t t0;
 };
 
@@ -154,15 +166,19 @@ static unsigned ev_kind(enum modem_ev ev)
 	return ev == MODEM_EV_URC ? CTL_EV_URC : ev == MODEM_EV_STATE ? CTL_EV_STATE : CTL_EV_AT;
 }
 
-static int format_event(const struct control *c, enum modem_ev ev, const uint8_t *bytes, size_t len,
+/* An event line; with a fleet it names its modem ("modem": i), one modem's lines do not. */
+static int format_event(const struct watch *w, enum modem_ev ev, const uint8_t *bytes, size_t len,
 			unsigned long dropped, struct buf *b)
 {
 	static const char *const kinds[] = { [MODEM_EV_RX] = "at",
 					     [MODEM_EV_TX] = "at",
 					     [MODEM_EV_URC] = "urc",
 					     [MODEM_EV_STATE] = "state" };
+	const struct control *c = w->ctl;
 	int rc = buf_appendf(b, "{\"event\":\"%s\",", kinds[ev]);
 
+	if (rc == 0 && c->fleet != NULL)
+		rc = buf_appendf(b, "\"modem\":%zu,", w->index);
 	if (rc == 0 && (ev == MODEM_EV_RX || ev == MODEM_EV_TX))
 		rc = buf_appendf(b, "\"dir\":\"%s\",\"data\":", dirs[ev]);
 	else if (rc == 0)
@@ -177,14 +193,15 @@ static int format_event(const struct control *c, enum modem_ev ev, const uint8_t
 	return rc;
 }
 
-static void deliver(struct client *cl, enum modem_ev ev, const uint8_t *bytes, size_t len)
+static void deliver(struct client *cl, const struct watch *w, enum modem_ev ev,
+		    const uint8_t *bytes, size_t len)
 {
 	struct buf line;
 
 	buf_init(&line, 0);
 	/* An event is dropped (and counted) rather than grow a slow reader's queue to the cap. */
 	if (cl->out.len >= CONTROL_OUT_CAP / 2 ||
-	    format_event(cl->ctl, ev, bytes, len, cl->dropped, &line) < 0 ||
+	    format_event(w, ev, bytes, len, cl->dropped, &line) < 0 ||
 	    cl->out.len + line.len + 1 > CONTROL_OUT_CAP / 2) {
 		cl->dropped++;
 	} else {
@@ -200,34 +217,68 @@ static void deliver(struct client *cl, enum modem_ev ev, const uint8_t *bytes, s
 
 static void handle_modem_event(void *data, enum modem_ev ev, const uint8_t *bytes, size_t len)
 {
-	struct control *c = data;
+	struct watch *w = data;
 
-	for (struct client *cl = c->clients; cl != NULL; cl = cl->next)
-		if (!cl->closing && (ctl_session_events(cl->session) & ev_kind(ev)))
-			deliver(cl, ev, bytes, len);
+	for (struct client *cl = w->ctl->clients; cl != NULL; cl = cl->next)
+		if (!cl->closing && (ctl_session_events(cl->session, w->m) & ev_kind(ev)))
+			deliver(cl, w, ev, bytes, len);
 }
 
-/* The modem observer is installed only while some client is subscribed (no cost otherwise). */
-static void update_observer(struct control *c)
+static bool followed(const struct control *c, const struct modem *m)
 {
-	bool want = false;
+	for (const struct client *cl = c->clients; cl != NULL; cl = cl->next)
+		if (ctl_session_events(cl->session, m) != 0)
+			return true;
+	return false;
+}
 
-	for (struct client *cl = c->clients; cl != NULL; cl = cl->next)
-		want = want || ctl_session_events(cl->session) != 0;
-	if (want && !c->observing)
-		c->observing = modem_observe(c->m, handle_modem_event, c) == 0;
-	else if (!want && c->observing) {
-		modem_unobserve(c->m, handle_modem_event, c);
-		c->observing = false;
+/* Removes the observers of the modems no client follows any more. */
+static void prune_watches(struct control *c)
+{
+	struct watch **pp = &c->watches;
+
+	while (*pp != NULL) {
+		struct watch *w = *pp;
+
+		if (followed(c, w->m)) {
+			pp = &w->next;
+			continue;
+		}
+		*pp = w->next;
+		modem_unobserve(w->m, handle_modem_event, w);
+		free(w);
 	}
 }
 
-static void handle_subscribe(void *data, unsigned events)
+/* Modem m is followed: its observer, installed once. 0, -ENOMEM or -ENOSPC. */
+static int watch(struct control *c, struct modem *m, size_t index)
+{
+	struct watch *w;
+	int rc;
+
+	for (w = c->watches; w != NULL; w = w->next)
+		if (w->m == m)
+			return 0;
+	w = calloc(1, sizeof(*w));
+	if (w == NULL)
+		return -ENOMEM;
+	*w = (struct watch){ .ctl = c, .next = c->watches, .m = m, .index = index };
+	rc = modem_observe(m, handle_modem_event, w);
+	if (rc < 0) {
+		free(w);
+		return rc;
+	}
+	c->watches = w;
+	return 0;
+}
+
+static int handle_subscribe(void *data, struct modem *m, size_t index, unsigned events)
 {
 	struct client *cl = data;
+	int rc = events != 0 ? watch(cl->ctl, m, index) : 0;
 
-	(void)events;
-	update_observer(cl->ctl);
+	prune_watches(cl->ctl);
+	return rc;
 }
 
 /* ---- input ---- */
@@ -303,7 +354,7 @@ static void service(struct client *cl)
 		struct control *c = cl->ctl;
 
 		client_close(cl);
-		update_observer(c);
+		prune_watches(c);
 		return;
 	}
 	update_events(cl);
@@ -480,8 +531,7 @@ void control_destroy(struct control *c)
 		return;
 	while (c->clients != NULL)
 		client_close(c->clients);
-	if (c->observing)
-		modem_unobserve(c->m, handle_modem_event, c);
+	prune_watches(c);
 	loop_remove(c->loop, c->src);
 	close(c->fd);
 	/* Remove the path only if it is still our socket. */

@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Shared by the ukms-sim --fleet tests (fleet.py, console_fleet.py, control_fleet.py)."""
+"""Shared by the ukms-sim --fleet tests (fleet.py, console_fleet.py, control_fleet*.py)."""
 import json
 import os
+import select
+import subprocess
 import tempfile
+import time
 
 from sock_lib import stop_process
 
@@ -20,3 +23,37 @@ def stop(p):
     """SIGTERM, then SIGKILL after 10 s; returns the child's stderr."""
     stop_process(p, grace_s=10)
     return p.stderr.read().decode(errors="replace")
+
+
+def start_control(exe, args, sock, timeout):
+    """ukms-sim --headless --ephemeral --control sock + args, once it has printed its device
+    line and the socket exists (stdout and stderr are pipes: read stderr with stop())."""
+    p = subprocess.Popen([exe, "--headless", "--ephemeral", "--reg-delay-ms", "10",
+                          "--log-level", "error", "--control", sock] + args,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    buf, deadline = b"", time.monotonic() + timeout
+    while b"ukms-sim: device " not in buf and time.monotonic() < deadline:
+        r, _, _ = select.select([p.stdout], [], [], 0.2)
+        if r:
+            chunk = os.read(p.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            buf += chunk
+    while not os.path.exists(sock) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return p
+
+
+def ask(ctl, op, args=None, timeout=20.0, **envelope):
+    """One raw request on a ukms_sim.Control with envelope keys ("modem"): the response."""
+    req = dict(id=ctl.next_id, op=op, **envelope)
+    ctl.next_id += 1
+    if args:
+        req["args"] = args
+    ctl.send_raw(json.dumps(req).encode() + b"\n")
+    return ctl.response(timeout)
+
+
+def result(resp):
+    return resp.get("result") if resp.get("ok") else None
