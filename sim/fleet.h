@@ -4,7 +4,8 @@
  * emulates device FIRST+i of the fleet --device FLEET:FIRST names (default: the platform's first
  * fleet from 0, or its explicit devices in order); its --link is the --link pattern with "%d"
  * replaced by i (config_parse checks the pattern: one "%d", no other '%'); with --state-dir DIR
- * its NVM lives in DIR/<rot_uid>/.
+ * its NVM lives in DIR/<rot_uid>/. The platform file is loaded once: the fleet owns it, every
+ * modem borrows it read-only (modem_create_on), so a large explicit device list is in memory once.
  */
 #ifndef SIM_FLEET_H
 #define SIM_FLEET_H

@@ -25,6 +25,25 @@ def stop(p):
     return p.stderr.read().decode(errors="replace")
 
 
+def with_luhn(digits):
+    """digits followed by their Luhn check digit (an IMEI from its first 14 digits)."""
+    odd = sum(int(c) for c in digits[-2::-2])
+    even = sum(sum(divmod(2 * int(c), 10)) for c in digits[::-1][::2])
+    return digits + str(-(odd + even) % 10)
+
+
+def explicit_devices(n, account="a", model="SARA-R510M8S"):
+    """n distinct explicit platform devices (not in the fleet-reserved ranges)."""
+    return [{"rot_uid": "0B%014X" % i, "imei": with_luhn("35%012d" % i),
+             "imsi": "00101%010d" % i, "iccid": "8900101%011d1" % i, "model": model,
+             "account": account} for i in range(n)]
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        return next(int(ln.split()[1]) for ln in f if ln.startswith("VmRSS:"))
+
+
 def start_control(exe, args, sock, timeout):
     """ukms-sim --headless --ephemeral --control sock + args, once it has printed its device
     line and the socket exists (stdout and stderr are pipes: read stderr with stop())."""
