@@ -30,8 +30,7 @@ struct modem_fleet {
 	size_t n;
 };
 
-/* pattern with its one "%d" replaced by i (no printf of a user string). */
-static int expand(const char *pattern, size_t i, char *out, size_t cap)
+int modem_fleet_path(const char *pattern, size_t i, char *out, size_t cap)
 {
 	const char *d = strstr(pattern, "%d");
 	int n = snprintf(out, cap, "%.*s%zu%s", (int)(d - pattern), pattern, i, d + 2);
@@ -86,7 +85,7 @@ static int configure(struct slot *s, const struct platform *p, const struct mode
 		return rc;
 	s->cfg = *cfg;
 	s->cfg.device = s->sel;
-	if (expand(cfg->link, i, s->link, sizeof(s->link)) < 0) {
+	if (modem_fleet_path(cfg->link, i, s->link, sizeof(s->link)) < 0) {
 		snprintf(err, errlen, "--link: the path of modem %zu is too long", i);
 		return -ENAMETOOLONG;
 	}

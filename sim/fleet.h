@@ -26,5 +26,10 @@ size_t modem_fleet_size(const struct modem_fleet *f);
 struct modem *modem_fleet_at(const struct modem_fleet *f, size_t i);
 /* The selector modem i emulates ("load:7" or a rot_uid). */
 const char *modem_fleet_selector(const struct modem_fleet *f, size_t i);
+/*
+ * A per-modem path (--link, --record): pattern, checked by config_parse to hold one "%d" and
+ * no other '%', with the "%d" replaced by i. 0 or -ENAMETOOLONG (out holds cap bytes).
+ */
+int modem_fleet_path(const char *pattern, size_t i, char *out, size_t cap);
 
 #endif /* SIM_FLEET_H */

@@ -10,6 +10,7 @@ addresses modem I.
 Usage: control_fleet_events.py UKMS_SIM UKMS_CTL        (TAP on stdout)
 """
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -18,12 +19,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, '..', '..', 'python'))
 from chat import Tap  # noqa: E402
-from fleet_util import ask, platform, start_control, stop  # noqa: E402
+from fleet_util import ask, fleet_doc, platform, start_control, stop  # noqa: E402
 from ukms_sim import Control, Host  # noqa: E402
 
-DOC = {"version": 1, "platform_secret": "44" * 32,
-       "accounts": [{"name": "a", "api_key": "k", "api_secret": "s"}], "devices": [],
-       "fleets": [{"name": "load", "account": "a", "model": "SARA-R510M8S", "count": 10}]}
+DOC = fleet_doc("44")
 TIMEOUT = 20.0
 
 
@@ -188,8 +187,11 @@ def main():
     exe, ctl_exe = sys.argv[1], sys.argv[2]
     t = Tap()
     d, plat = platform(DOC, "ukms-control-fleet-ev-")
-    fleet_part(t, exe, ctl_exe, plat, d)
-    single_part(t, exe, plat, d)
+    try:
+        fleet_part(t, exe, ctl_exe, plat, d)
+        single_part(t, exe, plat, d)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
     return t.done()
 
 

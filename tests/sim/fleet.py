@@ -20,19 +20,13 @@ import tty
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chat import Tap  # noqa: E402
-from fleet_util import explicit_devices, platform, rss_kib, stop  # noqa: E402
+from fleet_util import explicit_devices, fleet_doc, platform, rss_kib, stop  # noqa: E402
 
 BIG_DEVICES, BIG_FLEET = 20000, 20
 # Per idle modem beyond the first, KiB: one copy of the 20,000-device platform per modem
 # (as before the fleet shared it) is ~4,500 KiB; an idle modem itself ~50 (ASan ~150).
 IDLE_MODEM_MAX_KIB = 1024
-DOC = {
-    "version": 1,
-    "platform_secret": "00" * 32,
-    "accounts": [{"name": "a", "api_key": "k", "api_secret": "s"}],
-    "devices": [],
-    "fleets": [{"name": "load", "account": "a", "model": "SARA-R510M8S", "count": 10}],
-}
+DOC = fleet_doc("00")
 
 
 def point(t, cond, what, diag=""):

@@ -10,6 +10,15 @@ import time
 from sock_lib import stop_process
 
 
+def fleet_doc(secret_byte, count=10):
+    """A platform document: account "a", no explicit devices, fleet "load" of count
+    SARA-R510M8S devices; secret_byte ("33") repeated makes the platform secret."""
+    return {"version": 1, "platform_secret": secret_byte * 32,
+            "accounts": [{"name": "a", "api_key": "k", "api_secret": "s"}], "devices": [],
+            "fleets": [{"name": "load", "account": "a", "model": "SARA-R510M8S",
+                        "count": count}]}
+
+
 def platform(doc, prefix):
     """A mkdtemp directory holding doc as platform.json (mode 0600): (dir, path)."""
     d = tempfile.mkdtemp(prefix=prefix)
