@@ -38,15 +38,20 @@ struct client {
 };
 
 /*
- * A modem some client is subscribed to: its observer's data. Made at the first subscription
- * to that modem and freed when no client follows it any more, so a modem nobody follows
- * has no observer and costs nothing.
+ * A modem some client follows (`subscribe`): its observer's data and who wants which events.
+ * Made at the first subscription to that modem and freed with the last follower, so a modem
+ * nobody follows has no observer and costs nothing.
  */
 struct watch {
 	struct control *ctl;
 	struct watch *next;
 	struct modem *m;
 	size_t index; /* in the fleet; 0 without one */
+	size_t n;     /* followers */
+	struct follower {
+		struct client *cl;
+		unsigned events; /* enum ctl_events, never 0 */
+	} f[CONTROL_CLIENTS_MAX];
 };
 
 struct control {
@@ -77,6 +82,8 @@ static void update_events(struct client *cl)
 	loop_set_events(cl->src, ev);
 }
 
+static void unfollow_all(struct control *c, struct client *cl);
+
 static void client_close(struct client *cl)
 {
 	struct control *c = cl->ctl;
@@ -88,6 +95,7 @@ static void client_close(struct client *cl)
 		}
 	}
 	c->n_clients--;
+	unfollow_all(c, cl);
 	ctl_session_destroy(cl->session);
 	loop_remove(c->loop, cl->src);
 	loop_remove(c->loop, cl->kick);
@@ -219,28 +227,35 @@ static void handle_modem_event(void *data, enum modem_ev ev, const uint8_t *byte
 {
 	struct watch *w = data;
 
-	for (struct client *cl = w->ctl->clients; cl != NULL; cl = cl->next)
-		if (!cl->closing && (ctl_session_events(cl->session, w->m) & ev_kind(ev)))
-			deliver(cl, w, ev, bytes, len);
+	for (size_t i = 0; i < w->n; i++)
+		if (!w->f[i].cl->closing && (w->f[i].events & ev_kind(ev)))
+			deliver(w->f[i].cl, w, ev, bytes, len);
 }
 
-static bool followed(const struct control *c, const struct modem *m)
+/* cl's events from w's modem: added, changed or (0) removed. */
+static void set_follower(struct watch *w, struct client *cl, unsigned events)
 {
-	for (const struct client *cl = c->clients; cl != NULL; cl = cl->next)
-		if (ctl_session_events(cl->session, m) != 0)
-			return true;
-	return false;
+	size_t i = 0;
+
+	while (i < w->n && w->f[i].cl != cl)
+		i++;
+	if (i < w->n && events == 0)
+		w->f[i] = w->f[--w->n];
+	else if (i < w->n)
+		w->f[i].events = events;
+	else if (events != 0 && w->n < CONTROL_CLIENTS_MAX)
+		w->f[w->n++] = (struct follower){ .cl = cl, .events = events };
 }
 
-/* Removes the observers of the modems no client follows any more. */
-static void prune_watches(struct control *c)
+/* Frees the watches nobody follows any more, with their observers. */
+static void drop_unfollowed(struct control *c)
 {
 	struct watch **pp = &c->watches;
 
 	while (*pp != NULL) {
 		struct watch *w = *pp;
 
-		if (followed(c, w->m)) {
+		if (w->n > 0) {
 			pp = &w->next;
 			continue;
 		}
@@ -250,34 +265,51 @@ static void prune_watches(struct control *c)
 	}
 }
 
-/* Modem m is followed: its observer, installed once. 0, -ENOMEM or -ENOSPC. */
-static int watch(struct control *c, struct modem *m, size_t index)
+/* cl goes: it follows no modem any more. */
+static void unfollow_all(struct control *c, struct client *cl)
 {
-	struct watch *w;
-	int rc;
+	for (struct watch *w = c->watches; w != NULL; w = w->next)
+		set_follower(w, cl, 0);
+	drop_unfollowed(c);
+}
 
-	for (w = c->watches; w != NULL; w = w->next)
-		if (w->m == m)
-			return 0;
-	w = calloc(1, sizeof(*w));
-	if (w == NULL)
-		return -ENOMEM;
-	*w = (struct watch){ .ctl = c, .next = c->watches, .m = m, .index = index };
-	rc = modem_observe(m, handle_modem_event, w);
+static struct watch *find_watch(const struct control *c, const struct modem *m)
+{
+	struct watch *w = c->watches;
+
+	while (w != NULL && w->m != m)
+		w = w->next;
+	return w;
+}
+
+/* A watch of modem m with its observer installed. 0, -ENOMEM or -ENOSPC. */
+static int add_watch(struct control *c, struct modem *m, size_t index, struct watch **out)
+{
+	struct watch *w = calloc(1, sizeof(*w));
+	int rc = w != NULL ? 0 : -ENOMEM;
+
+	if (w != NULL) {
+		*w = (struct watch){ .ctl = c, .next = c->watches, .m = m, .index = index };
+		rc = modem_observe(m, handle_modem_event, w);
+	}
 	if (rc < 0) {
 		free(w);
 		return rc;
 	}
-	c->watches = w;
+	c->watches = *out = w;
 	return 0;
 }
 
 static int handle_subscribe(void *data, struct modem *m, size_t index, unsigned events)
 {
 	struct client *cl = data;
-	int rc = events != 0 ? watch(cl->ctl, m, index) : 0;
+	struct watch *w = find_watch(cl->ctl, m);
+	int rc = w == NULL && events != 0 ? add_watch(cl->ctl, m, index, &w) : 0;
 
-	prune_watches(cl->ctl);
+	if (w != NULL)
+		set_follower(w, cl, events);
+	if (events == 0)
+		drop_unfollowed(cl->ctl);
 	return rc;
 }
 
@@ -351,10 +383,7 @@ static void service(struct client *cl)
 {
 	run_lines(cl);
 	if (cl->closing) {
-		struct control *c = cl->ctl;
-
 		client_close(cl);
-		prune_watches(c);
 		return;
 	}
 	update_events(cl);
@@ -530,8 +559,7 @@ void control_destroy(struct control *c)
 	if (c == NULL)
 		return;
 	while (c->clients != NULL)
-		client_close(c->clients);
-	prune_watches(c);
+		client_close(c->clients); /* the last one frees the last watch */
 	loop_remove(c->loop, c->src);
 	close(c->fd);
 	/* Remove the path only if it is still our socket. */

@@ -26,16 +26,8 @@ struct chan_sink {
 	struct ctl_session *s;
 };
 
-/* One modem the session follows (`subscribe`), with a non-zero event mask. */
-struct ctl_sub {
-	const struct modem *m;
-	unsigned events;
-};
-
 struct ctl_session {
 	struct ctl_session_config cfg;
-	struct ctl_sub *subs; /* allocated at the first subscribe; no entry for mask 0 */
-	size_t n_subs;
 	/* The one request in flight (`at`): its id, result and the AT channel's state. */
 	bool busy;
 	cJSON *id;
@@ -751,49 +743,17 @@ int ctl_session_at(struct ctl_call *c, const char *line, const char *data, uint3
 	return CTL_PENDING;
 }
 
-static struct ctl_sub *find_sub(const struct ctl_session *s, const struct modem *m)
-{
-	for (size_t i = 0; i < s->n_subs; i++)
-		if (s->subs[i].m == m)
-			return &s->subs[i];
-	return NULL;
-}
-
-/* Sets the mask for m: adds, changes or (for 0) removes its entry. 0 or -ENOMEM. */
-static int set_sub(struct ctl_session *s, const struct modem *m, unsigned events)
-{
-	struct ctl_sub *sub = find_sub(s, m), *grown;
-
-	if (sub != NULL && events == 0)
-		*sub = s->subs[--s->n_subs];
-	else if (sub != NULL)
-		sub->events = events;
-	else if (events != 0) {
-		grown = realloc(s->subs, (s->n_subs + 1) * sizeof(*s->subs));
-		if (grown == NULL)
-			return -ENOMEM;
-		s->subs = grown;
-		s->subs[s->n_subs++] = (struct ctl_sub){ .m = m, .events = events };
-	}
-	return 0;
-}
-
 int ctl_session_subscribe(struct ctl_call *c, unsigned events)
 {
 	struct ctl_session *s = c->s;
-	unsigned old = ctl_session_events(s, c->m);
 	int rc;
 
 	if (s->cfg.subscribe == NULL)
 		return ctl_fail(c, -EOPNOTSUPP, "events are for control socket clients");
-	rc = set_sub(s, c->m, events);
-	if (rc == 0)
-		rc = s->cfg.subscribe(s->cfg.data, c->m, c->modem_i, events);
-	if (rc < 0) {
-		set_sub(s, c->m, old); /* back to the old mask: its entry exists, no allocation */
+	rc = s->cfg.subscribe(s->cfg.data, c->m, c->modem_i, events);
+	if (rc < 0)
 		return ctl_fail(c, rc, "cannot follow modem %zu: %s", c->modem_i,
 				rc == -ENOSPC ? "it has too many observers" : strerror(-rc));
-	}
 	return 0;
 }
 
@@ -821,7 +781,6 @@ void ctl_session_destroy(struct ctl_session *s)
 	cJSON_Delete(s->id);
 	cJSON_Delete(s->call.result);
 	free(s->at_data);
-	free(s->subs);
 	buf_finish(&s->at_out);
 	free(s);
 }
@@ -829,13 +788,6 @@ void ctl_session_destroy(struct ctl_session *s)
 bool ctl_session_busy(const struct ctl_session *s)
 {
 	return s->busy;
-}
-
-unsigned ctl_session_events(const struct ctl_session *s, const struct modem *m)
-{
-	const struct ctl_sub *sub = find_sub(s, m);
-
-	return sub != NULL ? sub->events : 0;
 }
 
 size_t ctl_op_count(void)

@@ -39,9 +39,9 @@ enum ctl_events {
 /* One response line (JSON without the newline), NUL-terminated. Borrowed for the call. */
 typedef void ctl_reply_fn(void *data, const char *line, size_t len);
 /*
- * The session's event mask for modem m (index i of the fleet, 0 without one) changed
- * (`subscribe`); ctl_session_events(s, m) already answers the new mask. Returns 0, or -errno
- * to refuse (the session then keeps the old mask).
+ * `subscribe`: the events (enum ctl_events; 0 stops) the session's owner is to get from modem m
+ * (index i of the fleet, 0 without one), replacing what it got from m before. Returns 0, or
+ * -errno to refuse (nothing changes).
  */
 typedef int ctl_subscribe_fn(void *data, struct modem *m, size_t i, unsigned events);
 
@@ -65,8 +65,6 @@ void ctl_session_request(struct ctl_session *s, const char *line, size_t len);
 void ctl_session_command(struct ctl_session *s, const char *op, const char *words);
 /* A request is waiting for its response (`at`): feed no other until it has answered. */
 bool ctl_session_busy(const struct ctl_session *s);
-/* The session's event mask for modem m (0: not subscribed to it). */
-unsigned ctl_session_events(const struct ctl_session *s, const struct modem *m);
 
 /* The one -errno -> wire code mapping ("bad_args", "unknown_op", ...). */
 const char *ctl_error_code(int err);

@@ -151,6 +151,17 @@ def fleet_part(t, exe, ctl_exe, plat, d):
         rx = rx_text(until(b, [lambda e: "AT+CGMM\r" in rx_text([e], 3)]), 3)
         t.point("AT+CGMM\r" in rx, "after the other connection closed, events still flow", rx)
 
+        # One connection following every modem: each event names its own.
+        with Control(sock, timeout=TIMEOUT) as c:
+            ok = all(ask(c, "subscribe", {"events": ["urc"]}, modem=i).get("ok")
+                     for i in range(5))
+            for i in (4, 0, 2, 1, 3):
+                ask(c, "urc", {"text": "+ALL: %d" % i}, modem=i)
+            ev = until(c, [lambda e, i=i: e.get("text") == "+ALL: %d" % i for i in range(5)])
+            got = [(e.get("modem"), e["text"]) for e in ev if e["text"].startswith("+ALL")]
+            t.point(ok and got == [(i, "+ALL: %d" % i) for i in (4, 0, 2, 1, 3)],
+                    "one connection follows all 5 modems, each event with its modem",
+                    str(got))
         for bad in (5, -1):
             r = ask(b, "subscribe", {"events": ["at"]}, modem=bad)
             t.point(not r.get("ok") and r["error"]["code"] == "bad_args" and
