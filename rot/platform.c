@@ -583,7 +583,7 @@ static int parse_fleets(struct platform *p, const cJSON *arr, char *err, size_t 
 	int rc = rot_fleet_ref_key(p->secret, &p->fleet_ref_key);
 
 	if (rc == 0)
-		rc = rot_platform_prk(p->secret, &p->prk);
+		rc = rot_fleet_dev_key(p->secret, &p->fleet_dev_key);
 	if (rc < 0 || n == 0)
 		return rc;
 	if (n > PLATFORM_FLEETS_MAX) {

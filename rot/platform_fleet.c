@@ -94,7 +94,27 @@ static const struct platform_override *find_override(const struct platform_fleet
 	return NULL;
 }
 
-/* Fills device index of fleet f (both in range). */
+/* Writes v as exactly width decimal digits (zero-padded, v < 10^width); returns the end. */
+static char *put_dec(char *p, uint32_t v, unsigned width)
+{
+	for (unsigned i = width; i-- > 0; v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + width;
+}
+
+/* "<prefix><code, 5 digits><index, width digits>", plus a Luhn digit if luhn. */
+static void put_number(char *out, const char *prefix, unsigned code, uint32_t index, unsigned width,
+		       bool luhn)
+{
+	size_t n = strlen(prefix);
+
+	memcpy(out, prefix, n);
+	*put_dec(put_dec(out + n, code, 5), index, width) = '\0';
+	if (luhn)
+		platform_luhn_append(out);
+}
+
+/* Fills device index of fleet f (both in range). Per GetPSK of a fleet identity: no printf. */
 static void fill(const struct platform *p, size_t f, uint32_t index, struct platform_device *d)
 {
 	const struct platform_fleet *fl = &p->fleets[f];
@@ -111,11 +131,9 @@ static void fill(const struct platform *p, size_t f, uint32_t index, struct plat
 	d->uid[6] = (uint8_t)(index >> 8);
 	d->uid[7] = (uint8_t)index;
 	hex_encode(d->uid, ROT_UID_LEN, d->uid_hex, sizeof(d->uid_hex));
-	snprintf(d->imei, sizeof(d->imei) - 1, "99%05u%07u", code, (unsigned)index);
-	platform_luhn_append(d->imei);
-	snprintf(d->imsi, sizeof(d->imsi), "99%05u%08u", code, (unsigned)index);
-	snprintf(d->iccid, sizeof(d->iccid) - 1, "8999%05u%09u", code, (unsigned)index);
-	platform_luhn_append(d->iccid);
+	put_number(d->imei, "99", code, index, 7, true);    /* 2 + 5 + 7 + 1 = 15 */
+	put_number(d->imsi, "99", code, index, 8, false);   /* 2 + 5 + 8 = 15 */
+	put_number(d->iccid, "8999", code, index, 9, true); /* 4 + 5 + 9 + 1 = 19 */
 	memcpy(d->model, fl->model, sizeof(d->model));
 	memcpy(d->account, fl->account, sizeof(d->account));
 	d->psk_provisioning = ov != NULL ? ov->psk_provisioning : fl->psk_provisioning;
@@ -266,11 +284,15 @@ static uint32_t ref_plain(const struct platform_fleet *fl, uint32_t index)
 int platform_device_rot(const struct platform *p, const struct platform_device *d,
 			struct rot_device *out)
 {
-	int rc = rot_device_init(p->secret, d->uid, out);
+	int rc;
 
-	if (rc == 0 && d->fleet != 0 && d->fleet <= p->n_fleets)
-		rc = rot_fleet_ref(&p->fleet_ref_key, ref_plain(&p->fleets[d->fleet - 1], d->index),
-				   out->ref);
+	if (d->fleet == 0 || d->fleet > p->n_fleets)
+		return rot_device_init(p->secret, d->uid, out);
+	memcpy(out->uid, d->uid, ROT_UID_LEN);
+	rc = rot_fleet_ref(&p->fleet_ref_key, ref_plain(&p->fleets[d->fleet - 1], d->index),
+			   out->ref);
+	if (rc == 0)
+		rc = rot_fleet_device_key(&p->fleet_dev_key, d->uid, &out->key);
 	if (rc < 0)
 		rot_device_clear(out);
 	return rc;
@@ -296,7 +318,7 @@ int platform_fleet_resolve(const struct platform *p, const struct rot_identity *
 		if ((fl->code & 0xFF) != plain >> 24 || index >= (uint32_t)fl->count)
 			continue;
 		fill(p, f, index, &d);
-		rc = rot_device_key_prk(&p->prk, d.uid, &k);
+		rc = rot_fleet_device_key(&p->fleet_dev_key, d.uid, &k);
 		if (rc == 0)
 			rc = rot_identity_verify(&k, id);
 		checked++;
@@ -312,7 +334,7 @@ int platform_fleet_resolve(const struct platform *p, const struct rot_identity *
 	 * reference that decodes to no device costs what a forged tag costs (issue 13's 404s).
 	 */
 	if (rc == 0 && checked == 0) {
-		rc = rot_device_key_prk(&p->prk, dummy_uid, &k);
+		rc = rot_fleet_device_key(&p->fleet_dev_key, dummy_uid, &k);
 		if (rc == 0)
 			rc = rot_identity_verify(&k, id) == -EIO ? -EIO : 0;
 	}

@@ -37,7 +37,7 @@ struct platform_fleet_priv {
 struct platform {
 	uint8_t secret[ROT_SECRET_LEN];
 	struct rot_key fleet_ref_key; /* K_fref (rot_priv.h) */
-	struct rot_key prk;           /* HKDF-Extract of the secret (rot_priv.h) */
+	struct rot_key fleet_dev_key; /* K_fdev (rot_priv.h) */
 	struct platform_fleet *fleets;
 	struct platform_fleet_priv *fpriv; /* n_fleets entries, parallel to fleets */
 	size_t n_fleets;

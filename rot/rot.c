@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * PSKIdentity codec and key derivation (docs/rot-derivation.md). OpenSSL 3 EVP only:
- * EVP_KDF "HKDF" (full and EXPAND_ONLY) and EVP_MAC "HMAC" with SHA256.
+ * EVP_KDF "HKDF" (full and EXPAND_ONLY) and EVP_MAC "HMAC" with SHA256, and EVP_CIPHER
+ * "AES-256-ECB" on independent blocks for fleet devices (the permutation's round function and
+ * their K_dev).
  */
 #define LOG_MODULE "rot"
 #include "rot/rot.h"
@@ -28,7 +30,7 @@ static const char label_ref[] = "device reference";
 static const char label_tag[] = "ukms-v1 tag";
 static const char label_psk[] = "ukms-v1 psk";
 static const char label_fleet_ref[] = "fleet reference";
-static const char label_fleet_round[] = "ukms-v1 fleet ref";
+static const char label_fleet_dev[] = "fleet device key";
 static const char label_fleet_code[] = "ukms-v1 fleet code";
 
 #define LABEL_LEN(l)  (sizeof(l) - 1) /* ASCII bytes, no NUL */
@@ -46,28 +48,42 @@ static OSSL_PARAM utf8(const char *key, const char *value)
 }
 
 /*
- * The HKDF algorithm and an HMAC-SHA256 context with the digest already set, made once per
- * process: EVP_*_fetch and setting a digest by name each cost a locked lookup, which dominated
- * a GetPSK request. Written once under pthread_once and only read afterwards — an immutable
- * cache, not mutable state; never freed, like OpenSSL's own method store.
+ * The HKDF algorithm, an HMAC-SHA256 context with the digest already set and the AES-256-ECB
+ * cipher, made once per process: EVP_*_fetch and setting a digest by name each cost a locked
+ * lookup, which dominated a GetPSK request. Written once under pthread_once and only read
+ * afterwards — an immutable cache, not mutable state; never freed, like OpenSSL's own method
+ * store.
  *
- * Each thread then keeps its own working contexts (a copy of the HMAC template and one HKDF
- * context), re-keyed for every operation instead of allocated and freed: the allocation, copy
- * and free were half of the cost of a tag check. They are per-thread (pthread key, freed with
- * the thread), so no two threads share a context; the HKDF context is reset (which wipes its key)
- * after each use, the HMAC context holds only the key schedule of the last key used.
+ * Each thread then keeps its own working contexts, re-keyed for every operation instead of
+ * allocated and freed: the allocation, copy and free were half of the cost of a tag check. They
+ * are per-thread (pthread key, freed with the thread), so no two threads share a context. The
+ * HKDF contexts are wiped (their key replaced) after each use. Two AES contexts stay keyed
+ * between uses with a platform-wide fleet key (struct keyed), so a fleet lookup costs a few AES
+ * blocks instead of a key schedule and an HKDF.
  */
 static struct {
 	EVP_KDF *hkdf;
 	EVP_MAC_CTX *hmac;
+	EVP_CIPHER *aes;
 	pthread_key_t thread_key;
 	bool have_key;
 } tmpl;
 static pthread_once_t tmpl_once = PTHREAD_ONCE_INIT;
 
+/* A thread's context keyed with `key' (a copy, compared in constant time before reuse). */
+struct keyed {
+	struct rot_key key;
+	bool set;
+};
+
 struct thread_ctx {
-	EVP_MAC_CTX *hmac;
-	EVP_KDF_CTX *hkdf;
+	EVP_MAC_CTX *hmac;    /* re-keyed by each call */
+	EVP_KDF_CTX *hkdf;    /* EXTRACT_AND_EXPAND */
+	EVP_KDF_CTX *expand;  /* EXPAND_ONLY */
+	EVP_CIPHER_CTX *fdev; /* AES-256 keyed with K_fdev */
+	struct keyed fdev_key;
+	EVP_CIPHER_CTX *fref; /* AES-256 keyed with K_fref */
+	struct keyed fref_key;
 };
 
 static void thread_ctx_free(void *p)
@@ -78,6 +94,10 @@ static void thread_ctx_free(void *p)
 		return;
 	EVP_MAC_CTX_free(t->hmac);
 	EVP_KDF_CTX_free(t->hkdf);
+	EVP_KDF_CTX_free(t->expand);
+	EVP_CIPHER_CTX_free(t->fdev);
+	EVP_CIPHER_CTX_free(t->fref);
+	OPENSSL_cleanse(t, sizeof(*t));
 	free(t);
 }
 
@@ -87,6 +107,7 @@ static void make_templates(void)
 	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
 
 	tmpl.hkdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	tmpl.aes = EVP_CIPHER_fetch(NULL, "AES-256-ECB", NULL);
 	tmpl.hmac = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
 	if (tmpl.hmac != NULL && EVP_MAC_CTX_set_params(tmpl.hmac, p) != 1) {
 		EVP_MAC_CTX_free(tmpl.hmac);
@@ -96,11 +117,26 @@ static void make_templates(void)
 	tmpl.have_key = pthread_key_create(&tmpl.thread_key, thread_ctx_free) == 0;
 }
 
-static int hkdf_set_digest(EVP_KDF_CTX *ctx)
+/* Digest SHA256 and, with expand_only, mode EXPAND_ONLY (the default is EXTRACT_AND_EXPAND). */
+static int hkdf_setup(EVP_KDF_CTX *ctx, bool expand_only)
 {
-	OSSL_PARAM d[2] = { utf8(OSSL_KDF_PARAM_DIGEST, "SHA256"), OSSL_PARAM_construct_end() };
+	OSSL_PARAM d[3] = { utf8(OSSL_KDF_PARAM_DIGEST, "SHA256"), OSSL_PARAM_construct_end(),
+			    OSSL_PARAM_construct_end() };
 
+	if (expand_only)
+		d[1] = utf8(OSSL_KDF_PARAM_MODE, "EXPAND_ONLY");
 	return EVP_KDF_CTX_set_params(ctx, d) == 1 ? 0 : -EIO;
+}
+
+static EVP_KDF_CTX *hkdf_new(bool expand_only)
+{
+	EVP_KDF_CTX *ctx = EVP_KDF_CTX_new(tmpl.hkdf);
+
+	if (ctx != NULL && hkdf_setup(ctx, expand_only) < 0) {
+		EVP_KDF_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return ctx;
 }
 
 /* This thread's working contexts, created on first use; NULL on allocation failure. */
@@ -109,7 +145,7 @@ static struct thread_ctx *thread_ctx(void)
 	struct thread_ctx *t;
 
 	pthread_once(&tmpl_once, make_templates);
-	if (!tmpl.have_key || tmpl.hmac == NULL || tmpl.hkdf == NULL)
+	if (!tmpl.have_key || tmpl.hmac == NULL || tmpl.hkdf == NULL || tmpl.aes == NULL)
 		return NULL;
 	t = pthread_getspecific(tmpl.thread_key);
 	if (t != NULL)
@@ -118,9 +154,12 @@ static struct thread_ctx *thread_ctx(void)
 	if (t == NULL)
 		return NULL;
 	t->hmac = EVP_MAC_CTX_dup(tmpl.hmac);
-	t->hkdf = EVP_KDF_CTX_new(tmpl.hkdf);
-	if (t->hmac == NULL || t->hkdf == NULL || hkdf_set_digest(t->hkdf) < 0 ||
-	    pthread_setspecific(tmpl.thread_key, t) != 0) {
+	t->fdev = EVP_CIPHER_CTX_new();
+	t->hkdf = hkdf_new(false);
+	t->expand = hkdf_new(true);
+	t->fref = EVP_CIPHER_CTX_new();
+	if (t->hmac == NULL || t->fdev == NULL || t->hkdf == NULL || t->expand == NULL ||
+	    t->fref == NULL || pthread_setspecific(tmpl.thread_key, t) != 0) {
 		thread_ctx_free(t);
 		return NULL;
 	}
@@ -128,18 +167,37 @@ static struct thread_ctx *thread_ctx(void)
 }
 
 /*
- * Replaces the key an HKDF context copied by one zero byte (OpenSSL wipes the old copy): the
- * context keeps its digest, so the next use does not fetch SHA256 by name again.
+ * True if k holds key already; otherwise records key in k (the caller then keys its context,
+ * and calls keyed_fail if that fails).
  */
-static void hkdf_wipe(EVP_KDF_CTX *ctx)
+static bool keyed_holds(struct keyed *k, const struct rot_key *key)
+{
+	if (k->set && CRYPTO_memcmp(k->key.bytes, key->bytes, sizeof(key->bytes)) == 0)
+		return true;
+	k->key = *key;
+	k->set = true;
+	return false;
+}
+
+static void keyed_fail(struct keyed *k)
+{
+	OPENSSL_cleanse(&k->key, sizeof(k->key));
+	k->set = false;
+}
+
+/*
+ * Replaces the key an HKDF context copied by one zero byte (OpenSSL wipes the old copy): the
+ * context keeps its digest and mode, so the next use does not fetch SHA256 by name again.
+ */
+static void hkdf_wipe(EVP_KDF_CTX *ctx, bool expand_only)
 {
 	static const uint8_t zero[1];
 	OSSL_PARAM w[2] = { octets(OSSL_KDF_PARAM_KEY, zero, sizeof(zero)),
 			    OSSL_PARAM_construct_end() };
 
 	if (EVP_KDF_CTX_set_params(ctx, w) != 1) {
-		EVP_KDF_CTX_reset(ctx); /* wipes too, and forgets the digest */
-		hkdf_set_digest(ctx);
+		EVP_KDF_CTX_reset(ctx); /* wipes too, and forgets digest and mode */
+		hkdf_setup(ctx, expand_only);
 	}
 }
 
@@ -148,8 +206,9 @@ static int hkdf(const uint8_t *ikm, size_t ikm_len, const void *salt, size_t sal
 		const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len)
 {
 	struct thread_ctx *t = thread_ctx();
-	EVP_KDF_CTX *ctx = t != NULL ? t->hkdf : NULL;
-	OSSL_PARAM p[6];
+	bool expand_only = salt == NULL;
+	EVP_KDF_CTX *ctx = t == NULL ? NULL : expand_only ? t->expand : t->hkdf;
+	OSSL_PARAM p[4];
 	size_t n = 0;
 	int rc = -EIO;
 
@@ -157,20 +216,16 @@ static int hkdf(const uint8_t *ikm, size_t ikm_len, const void *salt, size_t sal
 		return rc;
 	p[n++] = octets(OSSL_KDF_PARAM_KEY, ikm, ikm_len);
 	p[n++] = octets(OSSL_KDF_PARAM_INFO, info, info_len);
-	if (salt != NULL)
+	if (!expand_only)
 		p[n++] = octets(OSSL_KDF_PARAM_SALT, salt, salt_len);
-	p[n++] = utf8(OSSL_KDF_PARAM_MODE, salt != NULL ? "EXTRACT_AND_EXPAND" : "EXPAND_ONLY");
 	p[n] = OSSL_PARAM_construct_end();
 	if (EVP_KDF_derive(ctx, out, out_len, p) == 1)
 		rc = 0;
-	hkdf_wipe(ctx);
+	hkdf_wipe(ctx, expand_only);
 	return rc;
 }
 
-/*
- * HMAC-SHA256(key, a || b) truncated to out_len (<= 32). key == NULL reuses the key of this
- * thread's previous call (no new key schedule; only for back-to-back calls with one key).
- */
+/* HMAC-SHA256(key, a || b) truncated to out_len (<= 32). */
 static int hmac(const struct rot_key *key, const void *a, size_t a_len, const void *b, size_t b_len,
 		uint8_t *out, size_t out_len)
 {
@@ -180,16 +235,12 @@ static int hmac(const struct rot_key *key, const void *a, size_t a_len, const vo
 	size_t mac_len = 0;
 	int rc = -EIO;
 
-	if (ctx == NULL)
-		goto out;
-	if (EVP_MAC_init(ctx, key != NULL ? key->bytes : NULL, key != NULL ? sizeof(key->bytes) : 0,
-			 NULL) != 1 ||
-	    EVP_MAC_update(ctx, a, a_len) != 1 || EVP_MAC_update(ctx, b, b_len) != 1 ||
-	    EVP_MAC_final(ctx, mac, &mac_len, sizeof(mac)) != 1 || mac_len < out_len)
-		goto out;
-	memcpy(out, mac, out_len);
-	rc = 0;
-out:
+	if (ctx != NULL && EVP_MAC_init(ctx, key->bytes, sizeof(key->bytes), NULL) == 1 &&
+	    EVP_MAC_update(ctx, a, a_len) == 1 && EVP_MAC_update(ctx, b, b_len) == 1 &&
+	    EVP_MAC_final(ctx, mac, &mac_len, sizeof(mac)) == 1 && mac_len >= out_len) {
+		memcpy(out, mac, out_len);
+		rc = 0;
+	}
 	OPENSSL_cleanse(mac, sizeof(mac));
 	return rc;
 }
@@ -222,43 +273,6 @@ int rot_device_key(const uint8_t secret[ROT_SECRET_LEN], const uint8_t uid[ROT_U
 	memcpy(info + LABEL_LEN(label_dev), uid, ROT_UID_LEN);
 	rc = hkdf(secret, ROT_SECRET_LEN, label_salt, LABEL_LEN(label_salt), info, sizeof(info),
 		  out->bytes, sizeof(out->bytes));
-	if (rc < 0)
-		rot_key_clear(out);
-	return rc;
-}
-
-int rot_platform_prk(const uint8_t secret[ROT_SECRET_LEN], struct rot_key *out)
-{
-	struct thread_ctx *t = thread_ctx();
-	EVP_KDF_CTX *ctx = t != NULL ? t->hkdf : NULL;
-	OSSL_PARAM p[5];
-	int rc = -EIO;
-
-	if (ctx == NULL)
-		return rc;
-	p[0] = utf8(OSSL_KDF_PARAM_DIGEST, "SHA256");
-	p[1] = octets(OSSL_KDF_PARAM_KEY, secret, ROT_SECRET_LEN);
-	p[2] = octets(OSSL_KDF_PARAM_SALT, label_salt, LABEL_LEN(label_salt));
-	p[3] = utf8(OSSL_KDF_PARAM_MODE, "EXTRACT_ONLY");
-	p[4] = OSSL_PARAM_construct_end();
-	if (EVP_KDF_derive(ctx, out->bytes, sizeof(out->bytes), p) == 1)
-		rc = 0;
-	hkdf_wipe(ctx);
-	if (rc < 0)
-		rot_key_clear(out);
-	return rc;
-}
-
-int rot_device_key_prk(const struct rot_key *prk, const uint8_t uid[ROT_UID_LEN],
-		       struct rot_key *out)
-{
-	uint8_t info[LABEL_LEN(label_dev) + ROT_UID_LEN];
-	int rc;
-
-	memcpy(info, label_dev, LABEL_LEN(label_dev));
-	memcpy(info + LABEL_LEN(label_dev), uid, ROT_UID_LEN);
-	rc = hkdf(prk->bytes, sizeof(prk->bytes), NULL, 0, info, sizeof(info), out->bytes,
-		  sizeof(out->bytes));
 	if (rc < 0)
 		rot_key_clear(out);
 	return rc;
@@ -315,30 +329,91 @@ int rot_fleet_code(const struct rot_key *ref_key, const char *name, uint16_t *ou
 	return rc;
 }
 
-/*
- * Feistel round function: HMAC-SHA256(K, "ukms-v1 fleet ref" || round || x)[0..2). The rounds
- * of one permutation run back to back, so only the first sets the key.
- */
-static int fleet_round(const struct rot_key *k, unsigned round, uint16_t x, uint16_t *out)
+int rot_fleet_dev_key(const uint8_t secret[ROT_SECRET_LEN], struct rot_key *out)
 {
-	uint8_t in[3] = { (uint8_t)round, (uint8_t)(x >> 8), (uint8_t)x };
-	uint8_t b[2];
-	int rc = hmac(round == 0 || round == ROT_FLEET_ROUNDS - 1 ? k : NULL, label_fleet_round,
-		      LABEL_LEN(label_fleet_round), in, sizeof(in), b, sizeof(b));
+	return rot_platform_subkey(secret, label_salt, label_fleet_dev, out->bytes,
+				   sizeof(out->bytes));
+}
+
+/* AES-256 (ECB, no padding) of in[0..len), len a multiple of 16: independent blocks. */
+static int aes_blocks(EVP_CIPHER_CTX *aes, const uint8_t *in, size_t len, uint8_t *out)
+{
+	int n = 0;
+
+	return EVP_EncryptUpdate(aes, out, &n, in, (int)len) == 1 && n == (int)len ? 0 : -EIO;
+}
+
+/* ctx keyed with key (which slot k records), re-keyed only if it held another; or NULL. */
+static EVP_CIPHER_CTX *aes_keyed(EVP_CIPHER_CTX *ctx, struct keyed *k, const struct rot_key *key)
+{
+	if (keyed_holds(k, key))
+		return ctx;
+	if (EVP_EncryptInit_ex2(ctx, tmpl.aes, key->bytes, NULL, NULL) != 1 ||
+	    EVP_CIPHER_CTX_set_padding(ctx, 0) != 1) {
+		keyed_fail(k);
+		return NULL;
+	}
+	return ctx;
+}
+
+/*
+ * K_dev = E(0 || N)[0..8) || E(1 || N)[0..8) || E(2 || N)[0..8) || E(3 || N)[0..8), E AES-256
+ * under K_fdev, the counter a 4-byte little-endian word, N = uid || 0^4: the per-nonce key
+ * derivation of AES-GCM-SIV (RFC 8452, section 4), with the device's UID as the nonce.
+ */
+int rot_fleet_device_key(const struct rot_key *k_fdev, const uint8_t uid[ROT_UID_LEN],
+			 struct rot_key *out)
+{
+	struct thread_ctx *t = thread_ctx();
+	EVP_CIPHER_CTX *aes = t != NULL ? aes_keyed(t->fdev, &t->fdev_key, k_fdev) : NULL;
+	uint8_t in[4][16] = { { 0 } }, blk[4][16];
+	int rc = -EIO;
+
+	for (unsigned i = 0; i < 4; i++) {
+		in[i][0] = (uint8_t)i;
+		memcpy(&in[i][4], uid, ROT_UID_LEN);
+	}
+	if (aes != NULL && aes_blocks(aes, &in[0][0], sizeof(in), &blk[0][0]) == 0) {
+		for (unsigned i = 0; i < 4; i++)
+			memcpy(out->bytes + 8 * i, blk[i], 8);
+		rc = 0;
+	}
+	OPENSSL_cleanse(blk, sizeof(blk));
+	if (rc < 0)
+		rot_key_clear(out);
+	return rc;
+}
+
+/* This thread's AES-256 context keyed with K_fref, or NULL. */
+static EVP_CIPHER_CTX *fref_cipher(const struct rot_key *k)
+{
+	struct thread_ctx *t = thread_ctx();
+
+	return t != NULL ? aes_keyed(t->fref, &t->fref_key, k) : NULL;
+}
+
+/* Feistel round function: AES-256(K_fref, round || x (2 bytes BE) || 0^13)[0..2). */
+static int fleet_round(EVP_CIPHER_CTX *aes, unsigned round, uint16_t x, uint16_t *out)
+{
+	uint8_t in[16] = { (uint8_t)round, (uint8_t)(x >> 8), (uint8_t)x };
+	uint8_t b[16];
+	int rc = aes_blocks(aes, in, sizeof(in), b);
 
 	*out = (uint16_t)(b[0] << 8 | b[1]);
+	OPENSSL_cleanse(b, sizeof(b));
 	return rc;
 }
 
 int rot_fleet_ref(const struct rot_key *k, uint32_t plain, uint8_t out[ROT_REF_LEN])
 {
+	EVP_CIPHER_CTX *aes = fref_cipher(k);
 	uint16_t l = (uint16_t)(plain >> 16), r = (uint16_t)plain, f = 0;
-	int rc = 0;
+	int rc = aes != NULL ? 0 : -EIO;
 
 	for (unsigned i = 0; rc == 0 && i < ROT_FLEET_ROUNDS; i++) {
 		uint16_t t = r;
 
-		rc = fleet_round(k, i, r, &f);
+		rc = fleet_round(aes, i, r, &f);
 		r = (uint16_t)(l ^ f);
 		l = t;
 	}
@@ -351,14 +426,15 @@ int rot_fleet_ref(const struct rot_key *k, uint32_t plain, uint8_t out[ROT_REF_L
 
 int rot_fleet_unref(const struct rot_key *k, const uint8_t ref[ROT_REF_LEN], uint32_t *plain)
 {
+	EVP_CIPHER_CTX *aes = fref_cipher(k);
 	uint16_t l = (uint16_t)(ref[0] << 8 | ref[1]), r = (uint16_t)(ref[2] << 8 | ref[3]);
 	uint16_t f = 0;
-	int rc = 0;
+	int rc = aes != NULL ? 0 : -EIO;
 
 	for (unsigned i = ROT_FLEET_ROUNDS; rc == 0 && i-- > 0;) {
 		uint16_t t = l;
 
-		rc = fleet_round(k, i, l, &f);
+		rc = fleet_round(aes, i, l, &f);
 		l = (uint16_t)(r ^ f);
 		r = t;
 	}

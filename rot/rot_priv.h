@@ -19,26 +19,26 @@ int rot_ref_from_key(const struct rot_key *ref_key, const uint8_t uid[ROT_UID_LE
 		     uint8_t out[ROT_REF_LEN]);
 
 /*
- * PRK = HKDF-Extract(salt "ukms-v1", secret), shared by every device key, and K_dev expanded
- * from it (the same bytes as rot_device_key, one HKDF-Extract fewer per device).
- */
-int rot_platform_prk(const uint8_t secret[ROT_SECRET_LEN], struct rot_key *out);
-int rot_device_key_prk(const struct rot_key *prk, const uint8_t uid[ROT_UID_LEN],
-		       struct rot_key *out);
-
-/*
- * Fleet devices (docs/rot-derivation.md, "Fleets"). K_fref = HKDF-SHA256(secret, "ukms-v1",
- * "fleet reference", 32). A fleet's 16-bit code is HMAC-SHA256(K_ref, "ukms-v1 fleet code" ||
- * name)[0..2). A fleet device's reference is a keyed permutation of the 32-bit value
- * code[low byte] << 24 | index: a 4-round Feistel network on 16-bit halves whose round function
- * is HMAC-SHA256(K_fref, "ukms-v1 fleet ref" || round || half)[0..2), so the platform maps a
- * reference back to (fleet, index) without a table (rot_fleet_unref).
+ * Fleet devices (docs/rot-derivation.md, "Fleets"). A fleet's 16-bit code is
+ * HMAC-SHA256(K_ref, "ukms-v1 fleet code" || name)[0..2). A fleet device's reference is a keyed
+ * permutation of the 32-bit value code[low byte] << 24 | index: a 4-round Feistel network on
+ * 16-bit halves whose round function is AES-256(K_fref, round || half || 0^13)[0..2), so the
+ * platform maps a reference back to (fleet, index) without a table (rot_fleet_unref). A fleet
+ * device's K_dev is derived from K_fdev and its UID as AES-GCM-SIV derives per-nonce keys
+ * (RFC 8452, section 4; rot.c).
+ *	K_fref = HKDF-SHA256(secret, "ukms-v1", "fleet reference", 32)
+ *	K_fdev = HKDF-SHA256(secret, "ukms-v1", "fleet device key", 32)
+ * Both keep a per-thread AES context keyed with the last K_fref / K_fdev used, so a lookup costs
+ * eight AES blocks: no key schedule, no HKDF (bench/README.md).
  */
 #define ROT_FLEET_ROUNDS 4
 int rot_fleet_ref_key(const uint8_t secret[ROT_SECRET_LEN], struct rot_key *out);
+int rot_fleet_dev_key(const uint8_t secret[ROT_SECRET_LEN], struct rot_key *out);
 int rot_fleet_code(const struct rot_key *ref_key, const char *name, uint16_t *out);
 int rot_fleet_ref(const struct rot_key *k, uint32_t plain, uint8_t out[ROT_REF_LEN]);
 int rot_fleet_unref(const struct rot_key *k, const uint8_t ref[ROT_REF_LEN], uint32_t *plain);
+int rot_fleet_device_key(const struct rot_key *k_fdev, const uint8_t uid[ROT_UID_LEN],
+			 struct rot_key *out);
 
 /*
  * Counter test seam: called by afile_write after the temp file is fsynced and before the rename;

@@ -5,6 +5,8 @@
 # alternating rounds.
 #
 #   bench/fakeapi/fleet.sh [BUILD_DIR] [SECONDS] [THREADS] [ROUNDS] [FLEET_SIZE]
+#
+# Then the handler alone (fakeapi-handler-bench, no HTTP) for a demo and a fleet device.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/fakeapi/wrk_lib.sh
@@ -71,3 +73,11 @@ echo "RSS KiB after start: demo $rss0_demo, fleet $rss0_fleet;" \
     "after the runs: demo $(rss_kib "$pid_demo"), fleet $(rss_kib "$pid_fleet") (goal <= 65536)"
 echo "(${conns} connections, ${secs} s per server and round, ${threads} server threads," \
     "$(nproc) CPUs shared with wrk)"
+# Where the difference goes: the handler's own CPU per GetPSK without HTTP, a demo device on the
+# demo platform and the fleet's last device on the fleet platform.
+if [ -x "$build/fakeapi/fakeapi-handler-bench" ]; then
+    echo "demo device:"
+    "$build/fakeapi/fakeapi-handler-bench" 100000 "$work/demo.json" 0A04F008003C9623
+    echo "fleet device load:$((size - 1)):"
+    "$build/fakeapi/fakeapi-handler-bench" 100000 "$work/fleet.json" "load:$((size - 1))"
+fi

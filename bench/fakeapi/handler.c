@@ -5,7 +5,10 @@
  * platform_derive_psk() alone, in the same run. Explains the run.sh ratio: what the handler
  * adds per request on top of what a bare libmicrohttpd responder does.
  *
- *	fakeapi-handler-bench [ITERATIONS]
+ *	fakeapi-handler-bench [ITERATIONS [PLATFORM_FILE SELECTOR]]
+ *
+ * With a platform file and a device selector (UID, IMEI or FLEET:INDEX), GetPSK asks for that
+ * device's identity instead of the built-in platform's first device (a fleet device's cost).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,16 +60,32 @@ int main(int argc, char **argv)
 {
 	long iters = argc > 1 ? atol(argv[1]) : 200000;
 	struct api_config cfg = { .token_ttl = 3600, .refresh_ttl = 86400 };
-	struct platform *plat = platform_load_default();
+	char err[256];
+	const char *path = argc > 3 ? argv[2] : NULL;
+	struct platform *plat =
+		path != NULL ? platform_load(path, err, sizeof(err)) : platform_load_default();
+	struct platform_device pd;
 	struct rot_device dev;
 	struct rot_identity id;
 	struct rot_psk psk;
-	char err[256], tok[1024], hex[ROT_IDENTITY_HEX + 1], body[128];
-	struct api *a = api_create(&cfg, err, sizeof(err));
+	char tok[1024], hex[ROT_IDENTITY_HEX + 1], body[128];
+	struct api *a;
 
-	if (a == NULL || plat == NULL || demo_login(a, tok, sizeof(tok)) < 0 ||
-	    platform_device_rot(plat, platform_device_at(plat, 0), &dev) < 0 ||
-	    rot_generate(&dev, 1, 16, &id, &psk) < 0 || rot_identity_format(&id, hex, sizeof(hex)))
+	if (plat == NULL) {
+		fprintf(stderr, "handler-bench: %s\n", err);
+		return 1;
+	}
+	if (path != NULL && platform_select(plat, argv[3], &pd, err, sizeof(err)) < 0) {
+		fprintf(stderr, "handler-bench: %s\n", err);
+		return 1;
+	}
+	if (path == NULL)
+		pd = *platform_device_at(plat, 0);
+	cfg.platform_path = path;
+	a = api_create(&cfg, err, sizeof(err));
+	if (a == NULL || demo_login(a, tok, sizeof(tok)) < 0 ||
+	    platform_device_rot(plat, &pd, &dev) < 0 || rot_generate(&dev, 1, 16, &id, &psk) < 0 ||
+	    rot_identity_format(&id, hex, sizeof(hex)))
 		return 1;
 	snprintf(body, sizeof(body), "{\"KeyID\":\"%s\",\"KeyLength\":\"128\"}", hex);
 	struct api_request g = {

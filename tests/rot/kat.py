@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """Known-answer test of the RoT derivation (docs/rot-derivation.md).
 
-An independent implementation (Python stdlib hmac/hashlib only: HKDF per RFC 5869 and the
-PSKIdentity layout) checks every vector in vectors.json, then checks that `ukms-rot generate`
-and `ukms-rot derive` print the same values. Prints TAP.
+An independent implementation (Python stdlib hmac/hashlib: HKDF per RFC 5869 and the
+PSKIdentity layout; for fleet devices also AES-256 on single blocks, from the `openssl enc`
+command) checks every vector in vectors.json, then checks that `ukms-rot generate` and
+`ukms-rot derive` print the same values. Prints TAP.
 
 Usage: kat.py VECTORS.json UKMS_ROT
 """
@@ -36,8 +37,9 @@ def hkdf(ikm, salt, info, length):
     return hkdf_expand(hkdf_extract(salt, ikm), info, length)
 
 
-def derive(secret, uid, counter, length, ref=None):
-    k_dev = hkdf(secret, b"ukms-v1", b"device key" + uid, 32)
+def derive(secret, uid, counter, length, ref=None, k_dev=None):
+    if k_dev is None:
+        k_dev = hkdf(secret, b"ukms-v1", b"device key" + uid, 32)
     k_ref = hkdf(secret, b"ukms-v1", b"device reference", 32)
     if ref is None:
         ref = hmac.new(k_ref, uid, hashlib.sha256).digest()[:4]
@@ -60,13 +62,13 @@ FLEET_DOC = {
                {"name": "b2", "account": "kat", "model": "SARA-R422S", "count": 5}],
 }
 FLEET_VECTORS = [
-    ("load:0", 0, 16, "11010008985946F200000000C4FB", "57D9D745F863A21530B96858B5CFB77B"),
-    ("load:1", 1, 32, "11010008A2CFA18100000001CE37",
-     "8FFE4CC22188536C747929D0BAB35CD46152932E0B2161D399D23A4E8315958F"),
-    ("load:999999", 4294967295, 16, "110100081E0F2C2DFFFFFFFF06AD",
-     "8CF530A4EC1B663E1A9A8B697CFE15F0"),
-    ("b2:4", 7, 32, "11010008067C97B0000000074D77",
-     "FDADC9E049542E05648A61E67A559A0C15FA184F7613B5FCD77538FFDE6E1B01"),
+    ("load:0", 0, 16, "110100087C1427C9000000009C43", "D2AD5340720EF2A4C765817D3C188070"),
+    ("load:1", 1, 32, "11010008AD300BAB00000001AB46",
+     "1A414E794A3A909537154D52A786CE03F79EDA2F0DC1014E49B039B71A8EA6B8"),
+    ("load:999999", 4294967295, 16, "11010008F5B2A274FFFFFFFF7D8D",
+     "CF8FA9181A954F95A02A0BDC02A51A3D"),
+    ("b2:4", 7, 32, "1101000838519F0200000007F94D",
+     "2CA9AD842B114A8EB32FCC6578B199A4940A99B204D3F71F07394CC42A5A613D"),
 ]
 
 
@@ -84,15 +86,28 @@ def fleet_code(secret, name):
     return int.from_bytes(mac[:2], "big")
 
 
+def aes256_blocks(key, data):
+    """AES-256 of each 16-byte block of data (ECB, no padding), by the openssl command."""
+    return subprocess.run(["openssl", "enc", "-aes-256-ecb", "-nopad", "-K", key.hex()],
+                          input=data, capture_output=True, check=True).stdout
+
+
 def fleet_ref(secret, plain):
-    """4-round Feistel on 16-bit halves, round function HMAC(K_fref, label || round || half)."""
+    """4-round Feistel on 16-bit halves, round function AES(K_fref, round || half || 0^13)."""
     k = hkdf(secret, b"ukms-v1", b"fleet reference", 32)
     left, right = plain >> 16, plain & 0xFFFF
     for rnd in range(4):
-        mac = hmac.new(k, b"ukms-v1 fleet ref" + bytes([rnd]) + right.to_bytes(2, "big"),
-                       hashlib.sha256).digest()
-        left, right = right, left ^ int.from_bytes(mac[:2], "big")
+        block = aes256_blocks(k, bytes([rnd]) + right.to_bytes(2, "big") + bytes(13))
+        left, right = right, left ^ int.from_bytes(block[:2], "big")
     return ((left << 16) | right).to_bytes(4, "big")
+
+
+def fleet_k_dev(secret, uid):
+    """RFC 8452 section 4 key derivation: 8 bytes of AES(K_fdev, LE32(i) || uid || 0^4), i < 4."""
+    k = hkdf(secret, b"ukms-v1", b"fleet device key", 32)
+    blocks = aes256_blocks(k, b"".join(i.to_bytes(4, "little") + uid + bytes(4)
+                                       for i in range(4)))
+    return b"".join(blocks[16 * i:16 * i + 8] for i in range(4))
 
 
 def fleet_device(secret, name, index):
@@ -116,7 +131,8 @@ def fleet_checks(exe, tmp):
     for sel, counter, length, want_id, want_psk in FLEET_VECTORS:
         name, index = sel.split(":")
         dev = fleet_device(secret, name, int(index))
-        ident, psk = derive(secret, bytes.fromhex(dev["rot_uid"]), counter, length, dev["ref"])
+        uid = bytes.fromhex(dev["rot_uid"])
+        ident, psk = derive(secret, uid, counter, length, dev["ref"], fleet_k_dev(secret, uid))
         checks.append((f"fleet {sel}: independent derivation matches the vector",
                        (ident, psk) == (want_id, want_psk)))
         rc, out = run(exe, "generate", "--platform", path, "--device", sel, "--counter",

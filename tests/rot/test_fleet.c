@@ -2,9 +2,11 @@
 /*
  * Synthetic fleets of the platform file: validation, identifiers unique across fleets and
  * explicit devices, selectors, the O(1) resolution of fleet identities (PSK equal to the
- * device's at both lengths), sparse overrides, and a 100,000-device explicit list.
+ * device's at both lengths), sparse overrides, a 100,000-device explicit list, and two
+ * platforms used in turn by one thread (its fleet contexts stay keyed between uses).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -265,6 +267,86 @@ static void test_resolve(void **state)
 	}
 }
 
+/* A second platform: the same fleets under another secret. */
+static struct platform *other_platform(void)
+{
+	char err[256] = "", *doc = strdup(good);
+	struct platform *p;
+
+	assert_non_null(doc);
+	memcpy(strstr(doc, "000102030405"), "ff", 2);
+	p = platform_parse(doc, strlen(doc), err, sizeof(err));
+	if (p == NULL)
+		fail_msg("%s", err);
+	free(doc);
+	return p;
+}
+
+struct fresh {
+	const struct platform *p;
+	const struct platform_device *d;
+	struct rot_device rd;
+	int rc;
+};
+
+static void *fresh_thread(void *arg)
+{
+	struct fresh *f = arg;
+
+	f->rc = platform_device_rot(f->p, f->d, &f->rd);
+	return NULL;
+}
+
+/* What a thread that never used any platform derives for d (its contexts are new). */
+static void rot_in_fresh_thread(const struct platform *p, const struct platform_device *d,
+				struct rot_device *out)
+{
+	struct fresh f = { .p = p, .d = d };
+	pthread_t t;
+
+	assert_int_equal(pthread_create(&t, NULL, fresh_thread, &f), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(f.rc, 0);
+	*out = f.rd;
+	rot_device_clear(&f.rd);
+}
+
+/*
+ * The per-thread AES contexts stay keyed with the last platform's fleet keys: alternating two
+ * platforms must re-key them every time, never derive with the other platform's keys.
+ */
+static void test_two_platforms(void **state)
+{
+	const struct platform *p[2] = { *state, other_platform() };
+	struct platform_device d[2];
+	struct rot_device want[2], got;
+	struct rot_identity id;
+	struct rot_psk psk, back;
+
+	for (size_t k = 0; k < 2; k++) {
+		assert_int_equal(platform_select(p[k], "load:5", &d[k], NULL, 0), 0);
+		rot_in_fresh_thread(p[k], &d[k], &want[k]);
+	}
+	assert_memory_not_equal(want[0].key.bytes, want[1].key.bytes, ROT_KEY_LEN);
+	assert_memory_not_equal(want[0].ref, want[1].ref, ROT_REF_LEN);
+	for (unsigned round = 0; round < 6; round++) {
+		size_t k = round % 2;
+
+		assert_int_equal(platform_device_rot(p[k], &d[k], &got), 0);
+		assert_memory_equal(&got, &want[k], sizeof(got));
+		assert_int_equal(rot_generate(&got, round, 16, &id, &psk), 0);
+		assert_int_equal(platform_derive_psk(p[k], &id, 16, NULL, &back), 0);
+		assert_memory_equal(back.bytes, psk.bytes, 16);
+		assert_int_equal(platform_derive_psk(p[1 - k], &id, 16, NULL, &back), -ENOENT);
+	}
+	rot_device_clear(&got);
+	rot_device_clear(&want[0]);
+	rot_device_clear(&want[1]);
+	rot_psk_clear(&psk);
+	rot_psk_clear(&back);
+	platform_destroy((struct platform *)p[1]);
+}
+
 static void test_selectors(void **state)
 {
 	const struct platform *p = *state;
@@ -398,6 +480,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unique_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_selectors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_platforms, setup, teardown),
 		cmocka_unit_test(test_overrides),
 		cmocka_unit_test(test_large_explicit),
 	};
