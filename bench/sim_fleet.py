@@ -4,11 +4,16 @@
 resident memory per idle modem ((RSS of N) - (RSS of 1)) / (N - 1), and the AT round trip on
 modem 0 with N-1 idle modems vs a single modem (median of ROUNDS, alternating blocks).
 
-Usage: sim_fleet.py UKMS_SIM [N] [ROUNDS]
+--explicit M adds M explicit devices to the platform file (the modems still emulate its fleet's
+devices): what a large platform file costs each modem. --baseline OLD_UKMS_SIM measures the
+same with another build first, in the same run (before/after a change).
+
+Usage: sim_fleet.py UKMS_SIM [N] [ROUNDS] [--explicit M] [--baseline OLD_UKMS_SIM]
 """
 import json
 import os
 import select
+import shutil
 import statistics
 import subprocess
 import sys
@@ -16,14 +21,12 @@ import tempfile
 import time
 import tty
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "sim"))
+from fleet_util import explicit_devices, rss_kib  # noqa: E402
+
 DOC = {"version": 1, "platform_secret": "11" * 32,
        "accounts": [{"name": "a", "api_key": "k", "api_secret": "s"}], "devices": [],
        "fleets": [{"name": "load", "account": "a", "model": "SARA-R510M8S", "count": 1000000}]}
-
-
-def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        return next(int(ln.split()[1]) for ln in f if ln.startswith("VmRSS:"))
 
 
 def start(exe, plat, link, n):
@@ -70,14 +73,17 @@ def rtt_us(fd, count):
     return out
 
 
-def main():
-    exe = sys.argv[1]
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
-    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 1000
-    d = tempfile.mkdtemp(prefix="ukms-bench-fleet-")
-    plat = os.path.join(d, "p.json")
-    with open(os.open(plat, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
-        json.dump(DOC, f)
+def option(argv, name):
+    """Value of `name VALUE` in argv (removed from it), or None."""
+    if name not in argv:
+        return None
+    i = argv.index(name)
+    value = argv[i + 1]
+    del argv[i:i + 2]
+    return value
+
+
+def measure(label, exe, plat, d, n, rounds):
     big, bfds, big_ms = start(exe, plat, os.path.join(d, "b%d"), n)
     one, ofds, one_ms = start(exe, plat, os.path.join(d, "o%d"), 1)
     try:
@@ -92,15 +98,37 @@ def main():
         for p in (big, one):
             p.terminate()
             p.wait(timeout=30)
-    print("ukms-sim --fleet %d: all answering AT after %.0f ms (one modem: %.0f ms)"
-          % (n, big_ms, one_ms))
-    print("RSS: %d modems %d KiB, one modem %d KiB -> %.1f KiB per idle modem (goal <= 100)"
-          % (n, rb, ro, (rb - ro) / max(1, n - 1)))
+    print("%sukms-sim --fleet %d: all answering AT after %.0f ms (one modem: %.0f ms)"
+          % (label, n, big_ms, one_ms))
+    print("%sRSS: %d modems %d KiB, one modem %d KiB -> %.1f KiB per idle modem (goal <= 100)"
+          % (label, n, rb, ro, (rb - ro) / max(1, n - 1)))
     ma, mb = statistics.median(a), statistics.median(b)
-    print("AT round trip on modem 0: median %.0f us with %d idle, %.0f us alone -> ratio %.2f "
-          "(goal <= 1.2); p99 %.0f / %.0f us" % (ma, n - 1, mb, ma / mb,
-                                                  sorted(a)[int(len(a) * .99)],
-                                                  sorted(b)[int(len(b) * .99)]))
+    print("%sAT round trip on modem 0: median %.0f us with %d idle, %.0f us alone -> ratio "
+          "%.2f (goal <= 1.2); p99 %.0f / %.0f us" % (label, ma, n - 1, mb, ma / mb,
+                                                     sorted(a)[int(len(a) * .99)],
+                                                     sorted(b)[int(len(b) * .99)]))
+    sys.stdout.flush()
+
+
+def main():
+    argv = sys.argv[1:]
+    explicit = int(option(argv, "--explicit") or 0)
+    baseline = option(argv, "--baseline")
+    exe = argv[0]
+    n = int(argv[1]) if len(argv) > 1 else 1000
+    rounds = int(argv[2]) if len(argv) > 2 else 1000
+    d = tempfile.mkdtemp(prefix="ukms-bench-fleet-")
+    plat = os.path.join(d, "p.json")
+    with open(os.open(plat, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+        json.dump(dict(DOC, devices=explicit_devices(explicit)), f)
+    print("platform: %d explicit devices (%d bytes) and a fleet of %d"
+          % (explicit, os.path.getsize(plat), DOC["fleets"][0]["count"]))
+    if baseline:
+        measure("baseline: ", baseline, plat, d, n, rounds)
+        measure("this:     ", exe, plat, d, n, rounds)
+    else:
+        measure("", exe, plat, d, n, rounds)
+    shutil.rmtree(d, ignore_errors=True)
     return 0
 
 

@@ -5,15 +5,16 @@
  *   ukms-ctl -s PATH OP [WORD...]      {"op":OP,"argv":[WORD...]}: words as in the console
  *   ukms-ctl -s PATH call JSON         the request object as given
  *
- * Prints the result (indented JSON; the whole response line with --json); after `subscribe`
- * it prints every event line until the simulator closes the socket or a signal stops it.
- * Exit status: 0 ok, 1 the op failed (error code and message on stderr), 2 usage, connection
- * or protocol trouble.
+ * -m I adds "modem": I (ukms-sim --fleet). Prints the result (indented JSON; the whole response
+ * line with --json); after `subscribe` it prints every event line until the simulator closes the
+ * socket or a signal stops it. Exit status: 0 ok, 1 the op failed (error code and message on
+ * stderr), 2 usage, connection or protocol trouble.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,15 +36,17 @@ struct opts {
 	const char *path;
 	bool json;
 	int timeout_ms;
+	long modem; /* -m: "modem" of the request (ukms-sim --fleet); -1: none */
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: ukms-ctl [-s PATH] [--json] [--timeout S] OP [WORD...]\n"
-		"       ukms-ctl [-s PATH] [--json] call '{\"op\":...}'\n"
+		"Usage: ukms-ctl [-s PATH] [-m I] [--json] [--timeout S] OP [WORD...]\n"
+		"       ukms-ctl [-s PATH] [-m I] [--json] call '{\"op\":...}'\n"
 		"Sends one request to ukms-sim's control socket (ukms-sim --control PATH).\n\n"
 		"  -s, --socket PATH  the control socket (default $UKMS_CONTROL)\n"
+		"  -m, --modem I      modem I of a ukms-sim --fleet (default 0)\n"
 		"  -j, --json         print the response line as received\n"
 		"  -t, --timeout S    seconds to wait for the response (default 30)\n"
 		"  -h, --help         this text\n"
@@ -63,21 +66,32 @@ static void usage(FILE *out)
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longs[] = {
-		{ "socket", required_argument, NULL, 's' },  { "json", no_argument, NULL, 'j' },
-		{ "timeout", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },       { NULL, 0, NULL, 0 },
+		{ "socket", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "modem", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	char *end;
 
-	*o = (struct opts){ .path = getenv("UKMS_CONTROL"), .timeout_ms = TIMEOUT_MS };
-	while ((c = getopt_long(argc, argv, "+s:jt:hV", longs, NULL)) != -1) {
+	*o = (struct opts){ .path = getenv("UKMS_CONTROL"), .timeout_ms = TIMEOUT_MS, .modem = -1 };
+	while ((c = getopt_long(argc, argv, "+s:m:jt:hV", longs, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			o->path = optarg;
 			break;
 		case 'j':
 			o->json = true;
+			break;
+		case 'm':
+			o->modem = strtol(optarg, &end, 10);
+			if (*end != '\0' || end == optarg || o->modem < 0 || o->modem > INT32_MAX) {
+				fprintf(stderr, "ukms-ctl: bad --modem '%s'\n", optarg);
+				return -EINVAL;
+			}
 			break;
 		case 't':
 			o->timeout_ms = (int)strtol(optarg, &end, 10) * 1000;
@@ -107,7 +121,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 }
 
 /* The request line: `call JSON` as given (checked to be an object), else op + argv. */
-static char *make_request(int argc, char **argv)
+static char *make_request(const struct opts *o, int argc, char **argv)
 {
 	cJSON *req;
 	char *text;
@@ -134,6 +148,8 @@ static char *make_request(int argc, char **argv)
 	}
 	if (cJSON_GetObjectItemCaseSensitive(req, "id") == NULL)
 		cJSON_AddNumberToObject(req, "id", 1);
+	if (o->modem >= 0 && cJSON_GetObjectItemCaseSensitive(req, "modem") == NULL)
+		cJSON_AddNumberToObject(req, "modem", (double)o->modem);
 	text = cJSON_PrintUnformatted(req);
 	cJSON_Delete(req);
 	return text;
@@ -243,7 +259,7 @@ static int follow(int fd, struct buf *in, struct buf *line)
 
 static int run(const struct opts *o, int argc, char **argv)
 {
-	char *req = make_request(argc, argv);
+	char *req = make_request(o, argc, argv);
 	struct buf in, line;
 	int fd = -1, rc = EXIT_USAGE;
 

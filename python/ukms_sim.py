@@ -94,35 +94,42 @@ class Control:
             else:
                 return msg
 
-    def request(self, op, args=None, timeout=None):
-        """Sends one request and returns the whole response object."""
+    def request(self, op, args=None, timeout=None, modem=None):
+        """Sends one request (to fleet modem `modem`, if given) and returns the whole
+        response object."""
         req = {'id': self.next_id, 'op': op}
         self.next_id += 1
         if args:
             req['args'] = args
+        if modem is not None:
+            req['modem'] = modem
         self.send_raw(json.dumps(req).encode() + b'\n')
         resp = self.response(timeout)
         if resp.get('id') != req['id']:
             raise ControlError('protocol', 'response %r to request %r' % (resp, req))
         return resp
 
-    def call(self, op, timeout=None, **args):
-        """Runs an op; returns its result or raises ControlError."""
-        resp = self.request(op, args, timeout)
+    def call(self, op, timeout=None, modem=None, **args):
+        """Runs an op (on fleet modem `modem`, default 0); returns its result or raises
+        ControlError."""
+        resp = self.request(op, args, timeout, modem)
         if not resp['ok']:
             raise ControlError(resp['error']['code'], resp['error']['message'])
         return resp['result']
 
-    def at(self, line, data=None, timeout=10.0):
+    def at(self, line, data=None, timeout=10.0, modem=None):
         """An AT command on the control socket's own channel: (info lines, final result)."""
         args = {'line': line, 'timeout_ms': int(timeout * 1000)}
         if data is not None:
             args['data'] = data
-        r = self.call('at', timeout=timeout + 5, **args)
+        r = self.call('at', timeout=timeout + 5, modem=modem, **args)
         return r['lines'], r['final']
 
-    def subscribe(self, *events):
-        return self.call('subscribe', events=list(events))
+    def subscribe(self, *events, modem=None):
+        """Replaces the events followed from one modem (fleet modem `modem`, default 0);
+        with a fleet, several subscribe calls follow several modems, and each event says
+        its "modem"."""
+        return self.call('subscribe', modem=modem, events=list(events))
 
     def wait_event(self, match, timeout=None):
         """The first event (kept or arriving) for which match(event) is true; the events
@@ -138,17 +145,18 @@ class Control:
                 raise ControlError('protocol', 'response without a request: %r' % msg)
             self.events.append(msg)
 
-    def wait_urc(self, regex, timeout=None):
-        """Text of the first URC matching regex (needs subscribe('urc'))."""
+    def wait_urc(self, regex, timeout=None, modem=None):
+        """Text of the first URC matching regex (needs subscribe('urc')), from fleet modem
+        `modem` if given."""
         pat = re.compile(regex)
-        ev = self.wait_event(lambda e: e['event'] == 'urc' and pat.fullmatch(e['text']),
-                             timeout)
+        ev = self.wait_event(lambda e: e['event'] == 'urc' and pat.fullmatch(e['text']) and
+                             modem in (None, e.get('modem')), timeout)
         return ev['text']
 
-    def wait_state(self, regex, timeout=None):
+    def wait_state(self, regex, timeout=None, modem=None):
         pat = re.compile(regex)
-        return self.wait_event(lambda e: e['event'] == 'state' and pat.fullmatch(e['state']),
-                               timeout)['state']
+        return self.wait_event(lambda e: e['event'] == 'state' and pat.fullmatch(e['state'])
+                               and modem in (None, e.get('modem')), timeout)['state']
 
 
 class Host:

@@ -102,6 +102,7 @@ void config_usage(FILE *out)
 		"      --control PATH     JSON Lines control socket (docs/control.md)\n"
 		"      --keylog FILE      (D)TLS session secrets for Wireshark (NSS key log)\n"
 		"      --record FILE      write the host's session as a replayable .chat script\n"
+		"                         (with --fleet FILE holds %%d: one script per modem)\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          version\n\n"
 		"Models:");
@@ -297,6 +298,14 @@ void config_defaults(struct modem_config *cfg)
 				      .rrc_idle_ms = CONFIG_RRC_IDLE_DEFAULT };
 }
 
+/* A --fleet path pattern: one "%d" (the modem's index) and no other '%'. */
+static bool one_index(const char *pattern)
+{
+	const char *d = pattern != NULL ? strstr(pattern, "%d") : NULL;
+
+	return d != NULL && strchr(pattern, '%') == d && strchr(d + 2, '%') == NULL;
+}
+
 int config_parse(struct modem_config *cfg, int argc, char **argv, FILE *out, char *err,
 		 size_t errlen)
 {
@@ -324,15 +333,14 @@ int config_parse(struct modem_config *cfg, int argc, char **argv, FILE *out, cha
 		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
 		return -EINVAL;
 	}
-	if (cfg->fleet > 0 && (cfg->link == NULL || strstr(cfg->link, "%d") == NULL ||
-			       strchr(strstr(cfg->link, "%d") + 2, '%') != NULL ||
-			       strchr(cfg->link, '%') != strstr(cfg->link, "%d"))) {
+	if (cfg->fleet > 0 && !one_index(cfg->link)) {
 		snprintf(err, errlen, "--fleet needs --link PATH with one %%d (the modem's index)");
 		return -EINVAL;
 	}
-	if (cfg->fleet > 0 && cfg->record_path != NULL) {
-		/* It follows one host's session (--control addresses a modem by "modem": i). */
-		snprintf(err, errlen, "--record drives one modem: not with --fleet");
+	if (cfg->fleet > 0 && cfg->record_path != NULL && !one_index(cfg->record_path)) {
+		/* One recording per modem: each follows its own host's session. */
+		snprintf(err, errlen,
+			 "--fleet needs --record PATH with one %%d (the modem's index)");
 		return -EINVAL;
 	}
 	if (cfg->state_dir != NULL && cfg->ephemeral) {

@@ -37,8 +37,25 @@ struct client {
 	struct loop_source *kick; /* 0 ms timer: run waiting lines, or close */
 };
 
+/*
+ * A modem some client follows (`subscribe`): its observer's data and who wants which events.
+ * Made at the first subscription to that modem and freed with the last follower, so a modem
+ * nobody follows has no observer and costs nothing.
+ */
+struct watch {
+	struct control *ctl;
+	struct watch *next;
+	struct modem *m;
+	size_t index; /* in the fleet; 0 without one */
+	size_t n;     /* followers */
+	struct follower {
+		struct client *cl;
+		unsigned events; /* enum ctl_events, never 0 */
+	} f[CONTROL_CLIENTS_MAX];
+};
+
 struct control {
-	struct modem *m;           /* the modem, or modem 0 of the fleet (events come from it) */
+	struct modem *m;           /* the modem, or modem 0 of the fleet */
 	struct modem_fleet *fleet; /* NULL: one modem; else requests pick one by "modem": i */
 	struct loop *loop;
 	char *path;
@@ -47,7 +64,7 @@ struct control {
 	struct loop_source *src;
 	struct client *clients;
 	size_t n_clients;
-	bool observing;
+	struct watch *watches;
 	uint64_t t0;
 };
 
@@ -65,6 +82,8 @@ static void update_events(struct client *cl)
 	loop_set_events(cl->src, ev);
 }
 
+static void unfollow_all(struct control *c, struct client *cl);
+
 static void client_close(struct client *cl)
 {
 	struct control *c = cl->ctl;
@@ -76,6 +95,7 @@ static void client_close(struct client *cl)
 		}
 	}
 	c->n_clients--;
+	unfollow_all(c, cl);
 	ctl_session_destroy(cl->session);
 	loop_remove(c->loop, cl->src);
 	loop_remove(c->loop, cl->kick);
@@ -154,15 +174,19 @@ static unsigned ev_kind(enum modem_ev ev)
 	return ev == MODEM_EV_URC ? CTL_EV_URC : ev == MODEM_EV_STATE ? CTL_EV_STATE : CTL_EV_AT;
 }
 
-static int format_event(const struct control *c, enum modem_ev ev, const uint8_t *bytes, size_t len,
+/* An event line; with a fleet it names its modem ("modem": i), one modem's lines do not. */
+static int format_event(const struct watch *w, enum modem_ev ev, const uint8_t *bytes, size_t len,
 			unsigned long dropped, struct buf *b)
 {
 	static const char *const kinds[] = { [MODEM_EV_RX] = "at",
 					     [MODEM_EV_TX] = "at",
 					     [MODEM_EV_URC] = "urc",
 					     [MODEM_EV_STATE] = "state" };
+	const struct control *c = w->ctl;
 	int rc = buf_appendf(b, "{\"event\":\"%s\",", kinds[ev]);
 
+	if (rc == 0 && c->fleet != NULL)
+		rc = buf_appendf(b, "\"modem\":%zu,", w->index);
 	if (rc == 0 && (ev == MODEM_EV_RX || ev == MODEM_EV_TX))
 		rc = buf_appendf(b, "\"dir\":\"%s\",\"data\":", dirs[ev]);
 	else if (rc == 0)
@@ -177,14 +201,15 @@ static int format_event(const struct control *c, enum modem_ev ev, const uint8_t
 	return rc;
 }
 
-static void deliver(struct client *cl, enum modem_ev ev, const uint8_t *bytes, size_t len)
+static void deliver(struct client *cl, const struct watch *w, enum modem_ev ev,
+		    const uint8_t *bytes, size_t len)
 {
 	struct buf line;
 
 	buf_init(&line, 0);
 	/* An event is dropped (and counted) rather than grow a slow reader's queue to the cap. */
 	if (cl->out.len >= CONTROL_OUT_CAP / 2 ||
-	    format_event(cl->ctl, ev, bytes, len, cl->dropped, &line) < 0 ||
+	    format_event(w, ev, bytes, len, cl->dropped, &line) < 0 ||
 	    cl->out.len + line.len + 1 > CONTROL_OUT_CAP / 2) {
 		cl->dropped++;
 	} else {
@@ -200,34 +225,92 @@ static void deliver(struct client *cl, enum modem_ev ev, const uint8_t *bytes, s
 
 static void handle_modem_event(void *data, enum modem_ev ev, const uint8_t *bytes, size_t len)
 {
-	struct control *c = data;
+	struct watch *w = data;
 
-	for (struct client *cl = c->clients; cl != NULL; cl = cl->next)
-		if (!cl->closing && (ctl_session_events(cl->session) & ev_kind(ev)))
-			deliver(cl, ev, bytes, len);
+	for (size_t i = 0; i < w->n; i++)
+		if (!w->f[i].cl->closing && (w->f[i].events & ev_kind(ev)))
+			deliver(w->f[i].cl, w, ev, bytes, len);
 }
 
-/* The modem observer is installed only while some client is subscribed (no cost otherwise). */
-static void update_observer(struct control *c)
+/* cl's events from w's modem: added, changed or (0) removed. */
+static void set_follower(struct watch *w, struct client *cl, unsigned events)
 {
-	bool want = false;
+	size_t i = 0;
 
-	for (struct client *cl = c->clients; cl != NULL; cl = cl->next)
-		want = want || ctl_session_events(cl->session) != 0;
-	if (want && !c->observing)
-		c->observing = modem_observe(c->m, handle_modem_event, c) == 0;
-	else if (!want && c->observing) {
-		modem_unobserve(c->m, handle_modem_event, c);
-		c->observing = false;
+	while (i < w->n && w->f[i].cl != cl)
+		i++;
+	if (i < w->n && events == 0)
+		w->f[i] = w->f[--w->n];
+	else if (i < w->n)
+		w->f[i].events = events;
+	else if (events != 0 && w->n < CONTROL_CLIENTS_MAX)
+		w->f[w->n++] = (struct follower){ .cl = cl, .events = events };
+}
+
+/* Frees the watches nobody follows any more, with their observers. */
+static void drop_unfollowed(struct control *c)
+{
+	struct watch **pp = &c->watches;
+
+	while (*pp != NULL) {
+		struct watch *w = *pp;
+
+		if (w->n > 0) {
+			pp = &w->next;
+			continue;
+		}
+		*pp = w->next;
+		modem_unobserve(w->m, handle_modem_event, w);
+		free(w);
 	}
 }
 
-static void handle_subscribe(void *data, unsigned events)
+/* cl goes: it follows no modem any more. */
+static void unfollow_all(struct control *c, struct client *cl)
+{
+	for (struct watch *w = c->watches; w != NULL; w = w->next)
+		set_follower(w, cl, 0);
+	drop_unfollowed(c);
+}
+
+static struct watch *find_watch(const struct control *c, const struct modem *m)
+{
+	struct watch *w = c->watches;
+
+	while (w != NULL && w->m != m)
+		w = w->next;
+	return w;
+}
+
+/* A watch of modem m with its observer installed. 0, -ENOMEM or -ENOSPC. */
+static int add_watch(struct control *c, struct modem *m, size_t index, struct watch **out)
+{
+	struct watch *w = calloc(1, sizeof(*w));
+	int rc = w != NULL ? 0 : -ENOMEM;
+
+	if (w != NULL) {
+		*w = (struct watch){ .ctl = c, .next = c->watches, .m = m, .index = index };
+		rc = modem_observe(m, handle_modem_event, w);
+	}
+	if (rc < 0) {
+		free(w);
+		return rc;
+	}
+	c->watches = *out = w;
+	return 0;
+}
+
+static int handle_subscribe(void *data, struct modem *m, size_t index, unsigned events)
 {
 	struct client *cl = data;
+	struct watch *w = find_watch(cl->ctl, m);
+	int rc = w == NULL && events != 0 ? add_watch(cl->ctl, m, index, &w) : 0;
 
-	(void)events;
-	update_observer(cl->ctl);
+	if (w != NULL)
+		set_follower(w, cl, events);
+	if (events == 0)
+		drop_unfollowed(cl->ctl);
+	return rc;
 }
 
 /* ---- input ---- */
@@ -300,10 +383,7 @@ static void service(struct client *cl)
 {
 	run_lines(cl);
 	if (cl->closing) {
-		struct control *c = cl->ctl;
-
 		client_close(cl);
-		update_observer(c);
 		return;
 	}
 	update_events(cl);
@@ -479,9 +559,7 @@ void control_destroy(struct control *c)
 	if (c == NULL)
 		return;
 	while (c->clients != NULL)
-		client_close(c->clients);
-	if (c->observing)
-		modem_unobserve(c->m, handle_modem_event, c);
+		client_close(c->clients); /* the last one frees the last watch */
 	loop_remove(c->loop, c->src);
 	close(c->fd);
 	/* Remove the path only if it is still our socket. */

@@ -23,7 +23,8 @@ struct modem_fleet;
 
 /*
  * Listens on path, for modem m, or with a fleet (NULL: none) for each of its modems: a request's
- * "modem": i picks fleet modem i (default 0, m); events come from m. Refuses a path that exists,
+ * "modem": i picks fleet modem i (default 0, m), `subscribe` included (a connection may follow
+ * several modems; a fleet's event lines then say "modem": i). Refuses a path that exists,
  * unless it is a stale socket (nobody accepts on it), which is replaced. Returns NULL with a
  * message in err.
  */

@@ -28,7 +28,6 @@ struct chan_sink {
 
 struct ctl_session {
 	struct ctl_session_config cfg;
-	unsigned events;
 	/* The one request in flight (`at`): its id, result and the AT channel's state. */
 	bool busy;
 	cJSON *id;
@@ -510,6 +509,7 @@ static int pick_modem(struct ctl_session *s, const cJSON *req)
 				s->cfg.fleet != NULL ? "" : " (no --fleet)");
 	if (s->cfg.fleet != NULL)
 		s->call.m = modem_fleet_at(s->cfg.fleet, (size_t)v);
+	s->call.modem_i = (size_t)v;
 	return 0;
 }
 
@@ -746,13 +746,14 @@ int ctl_session_at(struct ctl_call *c, const char *line, const char *data, uint3
 int ctl_session_subscribe(struct ctl_call *c, unsigned events)
 {
 	struct ctl_session *s = c->s;
+	int rc;
 
 	if (s->cfg.subscribe == NULL)
 		return ctl_fail(c, -EOPNOTSUPP, "events are for control socket clients");
-	if (c->m != s->cfg.m)
-		return ctl_fail(c, -EOPNOTSUPP, "events come from modem 0 of the fleet only");
-	s->events = events;
-	s->cfg.subscribe(s->cfg.data, events);
+	rc = s->cfg.subscribe(s->cfg.data, c->m, c->modem_i, events);
+	if (rc < 0)
+		return ctl_fail(c, rc, "cannot follow modem %zu: %s", c->modem_i,
+				rc == -ENOSPC ? "it has too many observers" : strerror(-rc));
 	return 0;
 }
 
@@ -787,11 +788,6 @@ void ctl_session_destroy(struct ctl_session *s)
 bool ctl_session_busy(const struct ctl_session *s)
 {
 	return s->busy;
-}
-
-unsigned ctl_session_events(const struct ctl_session *s)
-{
-	return s->events;
 }
 
 size_t ctl_op_count(void)

@@ -38,8 +38,12 @@ enum ctl_events {
 
 /* One response line (JSON without the newline), NUL-terminated. Borrowed for the call. */
 typedef void ctl_reply_fn(void *data, const char *line, size_t len);
-/* The session's event mask changed (`subscribe`). */
-typedef void ctl_subscribe_fn(void *data, unsigned events);
+/*
+ * `subscribe`: the events (enum ctl_events; 0 stops) the session's owner is to get from modem m
+ * (index i of the fleet, 0 without one), replacing what it got from m before. Returns 0, or
+ * -errno to refuse (nothing changes).
+ */
+typedef int ctl_subscribe_fn(void *data, struct modem *m, size_t i, unsigned events);
 
 struct ctl_session_config {
 	struct modem *m; /* the modem, or modem 0 of the fleet */
@@ -61,7 +65,6 @@ void ctl_session_request(struct ctl_session *s, const char *line, size_t len);
 void ctl_session_command(struct ctl_session *s, const char *op, const char *words);
 /* A request is waiting for its response (`at`): feed no other until it has answered. */
 bool ctl_session_busy(const struct ctl_session *s);
-unsigned ctl_session_events(const struct ctl_session *s);
 
 /* The one -errno -> wire code mapping ("bad_args", "unknown_op", ...). */
 const char *ctl_error_code(int err);

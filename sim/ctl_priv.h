@@ -37,6 +37,7 @@ struct ctl_arg {
 struct ctl_call {
 	struct ctl_session *s;
 	struct modem *m;
+	size_t modem_i;    /* m's index in the fleet (0 without one) */
 	const cJSON *args; /* object; borrowed */
 	cJSON *result;     /* object the handler fills */
 	char msg[256];     /* error message (ctl_fail) */
@@ -76,7 +77,7 @@ const cJSON *ctl_arg_json(const struct ctl_call *c, const char *key);
  * or a "timeout" error after timeout_ms. Returns CTL_PENDING or -errno.
  */
 int ctl_session_at(struct ctl_call *c, const char *line, const char *data, uint32_t timeout_ms);
-/* The `subscribe` op: replaces the session's event mask. 0 or -EOPNOTSUPP. */
+/* The `subscribe` op: replaces the session's event mask for c->m. 0 or -errno. */
 int ctl_session_subscribe(struct ctl_call *c, unsigned events);
 
 /* ctl_fault.c: the `fault` and `faults` ops and status's "faults" (sim/fault.h). */

@@ -25,12 +25,12 @@ struct slot {
 };
 
 struct modem_fleet {
+	struct platform *platform; /* loaded once, owned; every modem borrows it (read-only) */
 	struct slot *slots;
 	size_t n;
 };
 
-/* pattern with its one "%d" replaced by i (no printf of a user string). */
-static int expand(const char *pattern, size_t i, char *out, size_t cap)
+int modem_fleet_path(const char *pattern, size_t i, char *out, size_t cap)
 {
 	const char *d = strstr(pattern, "%d");
 	int n = snprintf(out, cap, "%.*s%zu%s", (int)(d - pattern), pattern, i, d + 2);
@@ -85,7 +85,7 @@ static int configure(struct slot *s, const struct platform *p, const struct mode
 		return rc;
 	s->cfg = *cfg;
 	s->cfg.device = s->sel;
-	if (expand(cfg->link, i, s->link, sizeof(s->link)) < 0) {
+	if (modem_fleet_path(cfg->link, i, s->link, sizeof(s->link)) < 0) {
 		snprintf(err, errlen, "--link: the path of modem %zu is too long", i);
 		return -ENAMETOOLONG;
 	}
@@ -112,22 +112,10 @@ static void raise_fd_limit(void)
 	}
 }
 
-static struct platform *load(const struct modem_config *cfg, char *err, size_t errlen)
-{
-	struct platform *p = cfg->platform_path != NULL
-				     ? platform_load(cfg->platform_path, err, errlen)
-				     : platform_load_default();
-
-	if (p == NULL && cfg->platform_path == NULL)
-		snprintf(err, errlen, "cannot load the built-in platform");
-	return p;
-}
-
 struct modem_fleet *modem_fleet_create(struct loop *l, const struct modem_config *cfg, char *err,
 				       size_t errlen)
 {
 	struct modem_fleet *f = calloc(1, sizeof(*f));
-	struct platform *p = NULL;
 	char why[256] = "";
 	int rc = -ENOMEM;
 
@@ -135,15 +123,15 @@ struct modem_fleet *modem_fleet_create(struct loop *l, const struct modem_config
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	p = load(cfg, err, errlen);
-	rc = p != NULL ? 0 : -EINVAL;
+	f->platform = modem_platform_load(cfg, err, errlen);
+	rc = f->platform != NULL ? 0 : -EINVAL;
 	raise_fd_limit();
 	for (size_t i = 0; rc == 0 && i < cfg->fleet; i++) {
 		struct slot *s = &f->slots[i];
 
-		rc = configure(s, p, cfg, i, why, sizeof(why));
+		rc = configure(s, f->platform, cfg, i, why, sizeof(why));
 		if (rc == 0) {
-			s->modem = modem_create(l, &s->cfg, why, sizeof(why));
+			s->modem = modem_create_on(l, &s->cfg, f->platform, why, sizeof(why));
 			rc = s->modem != NULL ? 0 : -EINVAL;
 		}
 		if (rc < 0)
@@ -153,7 +141,6 @@ struct modem_fleet *modem_fleet_create(struct loop *l, const struct modem_config
 			f->n = i + 1;
 	}
 out:
-	platform_destroy(p);
 	if (rc < 0) {
 		modem_fleet_destroy(f);
 		f = NULL;
@@ -167,6 +154,7 @@ void modem_fleet_destroy(struct modem_fleet *f)
 		return;
 	for (size_t i = f->n; i-- > 0;)
 		modem_destroy(f->slots[i].modem);
+	platform_destroy(f->platform); /* after the modems that borrowed it */
 	free(f->slots);
 	free(f);
 }

@@ -31,7 +31,8 @@ struct app {
 	struct modem_fleet *fleet; /* --fleet N */
 	struct console *console;
 	struct control *control;
-	struct record *record;
+	struct record **records; /* --record: one, or one per modem of the fleet */
+	size_t n_records;
 	FILE *log_file;
 	int sfd;
 };
@@ -103,6 +104,37 @@ static void print_fleet(const struct modem_fleet *f)
 	}
 }
 
+/* --record PATH: the modem's session, or with --fleet modem i's into PATH with %d = i. */
+static int start_records(struct app *app, char *err, size_t errlen)
+{
+	size_t n = app->fleet != NULL ? modem_fleet_size(app->fleet) : 1;
+	char path[PATH_MAX];
+
+	app->records = calloc(n, sizeof(*app->records));
+	if (app->records == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct modem *m = app->fleet != NULL ? modem_fleet_at(app->fleet, i) : app->modem;
+		const char *p = app->cfg.record_path;
+
+		if (app->fleet != NULL) {
+			if (modem_fleet_path(p, i, path, sizeof(path)) < 0) {
+				snprintf(err, errlen, "--record: the path of modem %zu is too long",
+					 i);
+				return -ENAMETOOLONG;
+			}
+			p = path;
+		}
+		app->records[i] = record_create(m, p, err, errlen);
+		if (app->records[i] == NULL)
+			return -EINVAL;
+		app->n_records = i + 1;
+	}
+	return 0;
+}
+
 static int start(struct app *app)
 {
 	char err[256] = "";
@@ -136,13 +168,10 @@ static int start(struct app *app)
 			return EXIT_USAGE;
 		}
 	}
-	if (app->cfg.record_path != NULL) {
-		app->record = record_create(app->modem, app->cfg.record_path, err, sizeof(err));
-		if (app->record == NULL) {
-			log_error("%s", err);
-			fprintf(stderr, "ukms-sim: %s\n", err);
-			return EXIT_USAGE;
-		}
+	if (app->cfg.record_path != NULL && start_records(app, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		fprintf(stderr, "ukms-sim: %s\n", err);
+		return EXIT_USAGE;
 	}
 	printf("ukms-sim: device %s\n", pty_path(app->modem->pty));
 	if (pty_link(app->modem->pty) != NULL)
@@ -168,7 +197,9 @@ int main(int argc, char **argv)
 	rc = start(&app);
 	console_destroy(app.console);
 	control_destroy(app.control);
-	record_destroy(app.record);
+	for (size_t i = 0; i < app.n_records; i++)
+		record_destroy(app.records[i]);
+	free(app.records);
 	if (app.fleet != NULL)
 		modem_fleet_destroy(app.fleet); /* app.modem is its modem 0 */
 	else

@@ -262,26 +262,12 @@ void modem_power_off(struct modem *m)
 	m->boot_timer = loop_add_timer(m->loop, 0, do_power_off, m);
 }
 
-static int load_platform(struct modem *m, char *err, size_t errlen)
-{
-	if (m->cfg.platform_path == NULL) {
-		m->platform = platform_load_default();
-		if (m->platform == NULL)
-			snprintf(err, errlen, "cannot load the built-in platform");
-	} else {
-		m->platform = platform_load(m->cfg.platform_path, err, errlen);
-	}
-	return m->platform != NULL ? 0 : -EINVAL;
-}
-
 /* --model / --device rules (docs/ukms-sim.1, DEVICE SELECTION). */
 static int pick_identity(struct modem *m, char *err, size_t errlen)
 {
 	const char *model = m->cfg.model != NULL ? m->cfg.model : PERSONA_DEFAULT;
 	int rc;
 
-	if (load_platform(m, err, errlen) < 0)
-		return -EINVAL;
 	if (m->cfg.device == NULL) {
 		m->persona = persona_find(model);
 		m->device = platform_find_model(m->platform, model);
@@ -443,8 +429,20 @@ void modem_channel_release(struct modem *m, struct at_engine *e, void *data)
 		m->parked_timer = loop_add_timer(m->loop, PARKED_CHECK_MS, handle_parked_timer, m);
 }
 
-struct modem *modem_create(struct loop *loop, const struct modem_config *cfg, char *err,
-			   size_t errlen)
+struct platform *modem_platform_load(const struct modem_config *cfg, char *err, size_t errlen)
+{
+	struct platform *p;
+
+	if (cfg->platform_path != NULL)
+		return platform_load(cfg->platform_path, err, errlen);
+	p = platform_load_default();
+	if (p == NULL)
+		snprintf(err, errlen, "cannot load the built-in platform");
+	return p;
+}
+
+struct modem *modem_create_on(struct loop *loop, const struct modem_config *cfg,
+			      const struct platform *p, char *err, size_t errlen)
 {
 	struct modem *m = calloc(1, sizeof(*m));
 
@@ -455,7 +453,10 @@ struct modem *modem_create(struct loop *loop, const struct modem_config *cfg, ch
 	m->cfg = *cfg;
 	m->loop = loop;
 	m->set.mnoprof = MODEM_MNOPROF_FACTORY; /* the security module's NVM load may replace it */
-	if (pick_identity(m, err, errlen) < 0 || create_parts(m, err, errlen) < 0) {
+	if (p == NULL)
+		p = m->platform_own = modem_platform_load(cfg, err, errlen);
+	m->platform = p;
+	if (p == NULL || pick_identity(m, err, errlen) < 0 || create_parts(m, err, errlen) < 0) {
 		modem_destroy(m);
 		return NULL;
 	}
@@ -466,6 +467,12 @@ struct modem *modem_create(struct loop *loop, const struct modem_config *cfg, ch
 	modem_fault_start(m); /* boot noise (Q21) before the groups' start-up text */
 	modules_boot(m);
 	return m;
+}
+
+struct modem *modem_create(struct loop *loop, const struct modem_config *cfg, char *err,
+			   size_t errlen)
+{
+	return modem_create_on(loop, cfg, NULL, err, errlen);
 }
 
 void modem_destroy(struct modem *m)
@@ -483,7 +490,7 @@ void modem_destroy(struct modem *m)
 	at_engine_destroy(m->at);
 	pty_close(m->pty);
 	netsim_destroy(m->net);
-	platform_destroy(m->platform);
+	platform_destroy(m->platform_own);
 	modem_fault_destroy(m);
 	free(m->psd);
 	free(m->device_sel);

@@ -125,7 +125,8 @@ struct modem {
 	modem_text_fn *console_out;   /* where console_at's output goes */
 	void *console_data;
 	struct netsim *net;
-	struct platform *platform;
+	const struct platform *platform;      /* read-only: platform_own, or the fleet's */
+	struct platform *platform_own;        /* owned: loaded by modem_create; NULL in a fleet */
 	const struct platform_device *device; /* borrowed from platform, or device_sel */
 	struct platform_device *device_sel;   /* owned: the device --device selected */
 
@@ -167,6 +168,14 @@ struct modem {
  */
 struct modem *modem_create(struct loop *loop, const struct modem_config *cfg, char *err,
 			   size_t errlen);
+/*
+ * The same on a platform loaded once for many modems (a fleet's): p is borrowed and must outlive
+ * the modem; cfg->platform_path is then not read. p NULL: as modem_create.
+ */
+struct modem *modem_create_on(struct loop *loop, const struct modem_config *cfg,
+			      const struct platform *p, char *err, size_t errlen);
+/* cfg->platform_path, or the built-in demo platform without one. NULL with a message in err. */
+struct platform *modem_platform_load(const struct modem_config *cfg, char *err, size_t errlen);
 void modem_destroy(struct modem *m); /* NULL-safe */
 
 /* Adds the console channel; output of that engine goes to fn. Returns 0 or -errno. */

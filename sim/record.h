@@ -8,6 +8,7 @@
  *
  * The file is 0600 (a host may type a PSK), never opened through a symlink, and written line
  * by line, so a killed simulator leaves a script that replays up to its last step.
+ * With --fleet, main.c makes one recording per modem (PATH's "%d" replaced by the index).
  */
 #ifndef SIM_RECORD_H
 #define SIM_RECORD_H

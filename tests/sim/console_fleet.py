@@ -18,11 +18,9 @@ import tty
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chat import Tap  # noqa: E402
-from fleet_util import platform  # noqa: E402
+from fleet_util import fleet_doc, platform  # noqa: E402
 
-DOC = {"version": 1, "platform_secret": "22" * 32,
-       "accounts": [{"name": "a", "api_key": "k", "api_secret": "s"}], "devices": [],
-       "fleets": [{"name": "load", "account": "a", "model": "SARA-R510M8S", "count": 10}]}
+DOC = fleet_doc("22")
 TIMEOUT = 20.0
 
 

@@ -3,13 +3,16 @@
 """ukms-sim --fleet N: N modems in one process, each on its own pty behind --link with %d,
 modem i emulating device FIRST+i of a platform fleet (its UID and IMEI as `ukms-rot devices`
 computes them), explicit devices in order without a fleet, NVM per modem under
---state-dir DIR/<rot_uid>/, and bad combinations refused at start with the reason.
+--state-dir DIR/<rot_uid>/, one copy of the platform for the whole fleet (a 20,000-device
+platform file costs the same for 20 modems as for one), and bad combinations refused at start
+with the reason.
 
 Usage: fleet.py UKMS_SIM UKMS_ROT        (TAP on stdout)
 """
 import json
 import os
 import select
+import shutil
 import subprocess
 import sys
 import time
@@ -17,15 +20,13 @@ import tty
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chat import Tap  # noqa: E402
-from fleet_util import platform, stop  # noqa: E402
+from fleet_util import explicit_devices, fleet_doc, platform, rss_kib, stop  # noqa: E402
 
-DOC = {
-    "version": 1,
-    "platform_secret": "00" * 32,
-    "accounts": [{"name": "a", "api_key": "k", "api_secret": "s"}],
-    "devices": [],
-    "fleets": [{"name": "load", "account": "a", "model": "SARA-R510M8S", "count": 10}],
-}
+BIG_DEVICES, BIG_FLEET = 20000, 20
+# Per idle modem beyond the first, KiB: one copy of the 20,000-device platform per modem
+# (as before the fleet shared it) is ~4,500 KiB; an idle modem itself ~50 (ASan ~150).
+IDLE_MODEM_MAX_KIB = 1024
+DOC = fleet_doc("00")
 
 
 def point(t, cond, what, diag=""):
@@ -76,6 +77,31 @@ def devices(rot, plat, sels):
     return json.loads(r.stdout)
 
 
+def shared_platform(t, exe, d):
+    """The fleet loads the platform once: RSS with 20 modems ~ RSS with one."""
+    devs = explicit_devices(BIG_DEVICES)
+    big, plat = platform(dict(DOC, devices=devs, fleets=[]), "ukms-sim-fleet-big-")
+    runs = []
+    try:
+        for n in (1, BIG_FLEET):
+            link = os.path.join(d, "big%d-%%d" % n)
+            p, modems = start(exe, ["--ephemeral", "--platform", plat, "--fleet", str(n),
+                                    "--link", link], n, timeout=60.0)
+            runs.append(p)
+            last = ask(modems[-1][1], ["ATE0", "AT+CGSN"]) if len(modems) == n else ""
+            point(t, devs[n - 1]["imei"] in last,
+                  "a %d-device platform, --fleet %d: modem %d is explicit device %d"
+                  % (BIG_DEVICES, n, n - 1, n - 1), last)
+        per = (rss_kib(runs[1].pid) - rss_kib(runs[0].pid)) / (BIG_FLEET - 1)
+        point(t, per < IDLE_MODEM_MAX_KIB,
+              "one platform for the fleet: %.0f KiB per idle modem (< %d)" %
+              (per, IDLE_MODEM_MAX_KIB))
+    finally:
+        for p in runs:
+            stop(p)
+        shutil.rmtree(big, ignore_errors=True)
+
+
 def main():
     exe, rot = sys.argv[1:3]
     t = Tap()
@@ -108,6 +134,8 @@ def main():
              "--state-dir DIR: one NVM directory per modem, DIR/<rot_uid>", os.listdir(state))
     finally:
         stop(p)
+
+    shared_platform(t, exe, d)
 
     for args, why in (
             (["--fleet", "3", "--link", os.path.join(d, "x")], "--link PATH with one %d"),
