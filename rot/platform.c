@@ -696,7 +696,7 @@ struct platform *platform_load(const char *path, char *err, size_t errlen)
 	rc = afile_read(path, &b);
 	if (rc < 0) {
 		platform_errf(err, errlen, "%s: %s", path,
-			      rc == -EFBIG    ? "larger than 1 MiB"
+			      rc == -EFBIG    ? "larger than " PLATFORM_FILE_MAX_TEXT
 			      : rc == -EINVAL ? "not a regular file"
 					      : strerror(-rc));
 		goto out;

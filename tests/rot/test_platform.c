@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Platform file: the demo platform, strict validation messages, round trip, mutations. */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -128,6 +129,24 @@ static void test_bad_inputs(void **state)
 			fail_msg("case %zu: expected '%s', got %s '%s'", i, c->msg,
 				 p ? "success" : "error", err);
 	}
+}
+
+/* A file one byte over the cap is refused with the cap in the message, nothing parsed. */
+static void test_file_too_large(void **state)
+{
+	char dir[] = "/tmp/ukms-test-platform-XXXXXX", path[128], err[256] = "";
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/big.json", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)PLATFORM_FILE_MAX + 1), 0);
+	close(fd);
+	assert_null(platform_load(path, err, sizeof(err)));
+	assert_non_null(strstr(err, "big.json: larger than 64 MiB"));
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 static void test_minimal_ok(void **state)
@@ -388,10 +407,11 @@ static void test_ref_collision(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bad_inputs),        cmocka_unit_test(test_minimal_ok),
-		cmocka_unit_test(test_default_platform),  cmocka_unit_test(test_default_documented),
-		cmocka_unit_test(test_format_round_trip), cmocka_unit_test(test_generate_save_load),
-		cmocka_unit_test(test_mutations),         cmocka_unit_test(test_ref_collision),
+		cmocka_unit_test(test_bad_inputs),         cmocka_unit_test(test_file_too_large),
+		cmocka_unit_test(test_minimal_ok),         cmocka_unit_test(test_default_platform),
+		cmocka_unit_test(test_default_documented), cmocka_unit_test(test_format_round_trip),
+		cmocka_unit_test(test_generate_save_load), cmocka_unit_test(test_mutations),
+		cmocka_unit_test(test_ref_collision),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
