@@ -4,12 +4,14 @@
 Python 3 standard library only. Nothing sleeps to wait: every wait polls a condition until a
 deadline.
 """
+import atexit
 import base64
 import http.client
 import json
 import os
 import re
 import select
+import shutil
 import signal
 import ssl
 import subprocess
@@ -63,6 +65,8 @@ class Server:
 
     def __init__(self, exe, *args):
         self.workdir = tempfile.mkdtemp(prefix="ukms-fakeapi-test-")
+        # Kept until the test exits (its log may be read after stop()), then removed.
+        atexit.register(shutil.rmtree, self.workdir, True)
         self.errpath = os.path.join(self.workdir, "stderr.log")
         self.err = open(self.errpath, "wb")
         self.proc = subprocess.Popen([exe, "--listen", "127.0.0.1:0"] + list(args),
