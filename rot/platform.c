@@ -7,6 +7,7 @@
 #include "rot/platform.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -704,6 +705,12 @@ struct platform *platform_load(const char *path, char *err, size_t errlen)
 	p = platform_parse((const char *)b.data, b.len, err, errlen);
 out:
 	buf_finish(&b);
+#ifdef __GLIBC__
+	/* The file's text and its cJSON tree (several times the file) are free now, but in the middle
+	 * of the heap, under the platform's own arrays: hand those pages back to the system
+	 * (100,000 explicit devices: 125 -> 32 MiB resident, bench/README.md). */
+	malloc_trim(0);
+#endif
 	return p;
 }
 
