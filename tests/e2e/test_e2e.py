@@ -13,9 +13,11 @@
     the fake API down — the server says which, the modem answers a clean error.
 TAP on stdout.
 """
+import atexit
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -184,6 +186,7 @@ def main(argv):
     sim_exe, api_exe, srv_exe = argv[1:4]
     tap = chat.Tap()
     tmp = tempfile.mkdtemp(prefix='ukms-e2e-')
+    atexit.register(shutil.rmtree, tmp, True)  # removed when the test exits
     try:
         api = start(api_args(api_exe), 'api')
         srv = start(server_args(srv_exe, api), 'server')

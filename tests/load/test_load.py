@@ -7,8 +7,10 @@ a wrong PSK length is counted as handshake errors (exit 1).
 
 Usage: test_load.py UKMS-LOAD UKMS-PSK-SERVER UKMS-FAKEAPI FAKEAPI-ROTGEN
 """
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -85,6 +87,7 @@ def main():
     exe, psk_server, fakeapi, rotgen = sys.argv[1:5]
     t = Tap()
     d = tempfile.mkdtemp(prefix="ukms-load-test-")
+    atexit.register(shutil.rmtree, d, True)  # removed when the test exits
     plat = fleet_platform(rotgen, d)
     check_bad_args(t, exe, plat)
     check_shards(t, exe, plat)

@@ -7,6 +7,7 @@ override written by one replica reaches the other with SIGHUP. Loopback only.
 
 Usage: test_scaling.py HAPROXY UKMS-LOAD UKMS-PSK-SERVER UKMS-FAKEAPI FAKEAPI-ROTGEN
 """
+import atexit
 import json
 import os
 import re
@@ -99,6 +100,7 @@ def main():
         t.ok(False, "haproxy is installed (scripts/deps.sh installs the Debian package)")
         return t.finish()
     d = tempfile.mkdtemp(prefix="ukms-scaling-")
+    atexit.register(shutil.rmtree, d, True)  # removed when the test exits
     plat = fleet_platform(rotgen, d)
     procs, hap = [], None
     try:

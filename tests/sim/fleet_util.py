@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """Shared by the ukms-sim --fleet tests (fleet.py, console_fleet.py, control_fleet*.py)."""
+import atexit
 import json
 import os
 import select
+import shutil
 import subprocess
 import tempfile
 import time
@@ -22,6 +24,7 @@ def fleet_doc(secret_byte, count=10):
 def platform(doc, prefix):
     """A mkdtemp directory holding doc as platform.json (mode 0600): (dir, path)."""
     d = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, d, True)  # removed when the test exits
     path = os.path.join(d, "platform.json")
     with open(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
         json.dump(doc, f)
