@@ -706,9 +706,9 @@ struct platform *platform_load(const char *path, char *err, size_t errlen)
 out:
 	buf_finish(&b);
 #ifdef __GLIBC__
-	/* The file's text and its cJSON tree (several times the file) are free now, but in the middle
-	 * of the heap, under the platform's own arrays: hand those pages back to the system
-	 * (100,000 explicit devices: 125 -> 32 MiB resident, bench/README.md). */
+	/* The file's text and its cJSON tree (several times the file) are free now, but in the
+	 * middle of the heap, under the platform's own arrays: hand those pages back to the
+	 * system (100,000 explicit devices: 125 -> 32 MiB resident, bench/README.md). */
 	malloc_trim(0);
 #endif
 	return p;
