@@ -31,21 +31,10 @@ json.dump(doc, open(sys.argv[2], "w"))
 PY
 chmod 600 "$work/demo.json" "$work/fleet.json"
 
-rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-start() { # name platform -> sets port_<name>, pid_<name>, ms_<name>
-    local t0 t1
-    t0=$(date +%s%N)
-    "$api" --listen 127.0.0.1:0 --threads "$threads" --log-level warn --platform "$2" \
-        >"$work/$1.out" 2>"$work/$1.err" &
-    pids+=($!)
-    eval "pid_$1=$!"
-    for _ in $(seq 1 2000); do grep -q "listening on" "$work/$1.out" && break; sleep 0.005; done
-    t1=$(date +%s%N)
-    eval "port_$1=$(wait_port "$work/$1.out")"
-    eval "ms_$1=$(((t1 - t0) / 1000000))"
-}
-start demo "$work/demo.json"
-start fleet "$work/fleet.json"
+start_api demo "$api" "$work/demo.json" --threads "$threads"
+pid_demo=$started_pid port_demo=$started_port ms_demo=$started_ms
+start_api fleet "$api" "$work/fleet.json" --threads "$threads"
+pid_fleet=$started_pid port_fleet=$started_port ms_fleet=$started_ms
 rss0_demo=$(rss_kib "$pid_demo") rss0_fleet=$(rss_kib "$pid_fleet")
 
 export UKMS_TOKEN UKMS_KEYID

@@ -28,17 +28,10 @@ PY
 chmod 600 "$work/big.json"
 
 measure() { # name exe -> prints "name start_ms rss_kib"
-    local t0 t1 pid
-    t0=$(date +%s%N)
-    "$2" --listen 127.0.0.1:0 --log-level warn --platform "$work/big.json" \
-        >"$work/$1.out" 2>"$work/$1.err" &
-    pid=$!
-    pids+=("$pid")
-    wait_port "$work/$1.out" >/dev/null
-    t1=$(date +%s%N)
-    echo "$1 $(((t1 - t0) / 1000000)) $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")"
-    kill "$pid"
-    wait "$pid" 2>/dev/null || true
+    start_api "$1" "$2" "$work/big.json"
+    echo "$1 $started_ms $(rss_kib "$started_pid")"
+    kill "$started_pid"
+    wait "$started_pid" 2>/dev/null || true
 }
 
 echo "platform: $devices explicit devices, $(($(stat -c %s "$work/big.json") / 1024)) KiB"

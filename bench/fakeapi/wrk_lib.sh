@@ -1,4 +1,5 @@
-# Shared by bench/fakeapi/run.sh and fleet.sh (sourced; needs $work, $conns, $secs, $here).
+# Shared by bench/fakeapi/run.sh, fleet.sh and platform_rss.sh (sourced; needs $work, and for
+# run_wrk $conns, $secs, $here).
 
 bench_workdir() { # sets $work (a temp dir) and $pids; on exit kills $pids and removes $work
     work=$(mktemp -d)
@@ -16,6 +17,25 @@ wait_port() { # file -> prints the port once the "listening on" line appears
     done
     echo "server did not start" >&2
     return 1
+}
+
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; } # pid -> resident KiB
+
+# start_api name exe platform [args...] -> starts exe on an ephemeral port with that platform
+# (output in $work/<name>.out/.err, pid appended to $pids) and sets started_pid, started_port
+# and started_ms (exec to the "listening on" line, polled every 5 ms).
+start_api() {
+    local name=$1 exe=$2 plat=$3 t0 t1
+    shift 3
+    t0=$(date +%s%N)
+    "$exe" --listen 127.0.0.1:0 --log-level warn --platform "$plat" "$@" \
+        >"$work/$name.out" 2>"$work/$name.err" &
+    started_pid=$!
+    pids+=("$started_pid")
+    for _ in $(seq 1 2000); do grep -q "listening on" "$work/$name.out" && break; sleep 0.005; done
+    t1=$(date +%s%N)
+    started_port=$(wait_port "$work/$name.out")
+    started_ms=$(((t1 - t0) / 1000000))
 }
 
 cpu_ticks() { # pid -> utime + stime of the process (all threads), in clock ticks
