@@ -128,15 +128,9 @@ void api_mutation_unlock(struct api *a)
 
 static struct snapshot *load_snapshot(const char *path, char *err, size_t errlen)
 {
-	struct platform *p;
+	struct platform *p = platform_open(path, err, errlen);
 
-	p = path ? platform_load(path, err, errlen) : platform_load_default();
-	if (p == NULL) {
-		if (path == NULL)
-			snprintf(err, errlen, "cannot load the built-in platform");
-		return NULL;
-	}
-	return api_snapshot_create(p, path == NULL);
+	return p != NULL ? api_snapshot_create(p, path == NULL) : NULL;
 }
 
 struct api *api_create(const struct api_config *cfg, char *err, size_t errlen)

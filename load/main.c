@@ -68,10 +68,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "ukms-load: %s (see --help)\n", err);
 		return rc < 0 ? EXIT_USAGE : EXIT_ALL_OK;
 	}
-	p = cfg.platform != NULL ? platform_load(cfg.platform, err, sizeof(err))
-				 : platform_load_default();
+	p = platform_open(cfg.platform, err, sizeof(err));
 	if (p == NULL) {
-		fprintf(stderr, "ukms-load: %s\n", err[0] ? err : "cannot load the platform");
+		fprintf(stderr, "ukms-load: %s\n", err);
 		return EXIT_SETUP;
 	}
 	d = devset_create(p, &cfg, err, sizeof(err));

@@ -714,6 +714,18 @@ out:
 	return p;
 }
 
+struct platform *platform_open(const char *path, char *err, size_t errlen)
+{
+	struct platform *p;
+
+	if (path != NULL)
+		return platform_load(path, err, errlen);
+	p = platform_load_default();
+	if (p == NULL)
+		platform_errf(err, errlen, "cannot load the built-in platform (out of memory)");
+	return p;
+}
+
 void platform_destroy(struct platform *p)
 {
 	if (p == NULL)

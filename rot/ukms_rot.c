@@ -208,15 +208,10 @@ static int load_platform(struct rot_cli *c)
 {
 	char err[256];
 
-	if (c->o.platform == NULL)
-		c->p = platform_load_default();
-	else
-		c->p = platform_load(c->o.platform, err, sizeof(err));
+	c->p = platform_open(c->o.platform, err, sizeof(err));
 	if (c->p != NULL)
 		return 0;
-	if (c->o.platform == NULL)
-		rot_cli_err("cannot load the built-in platform (out of memory?)");
-	else if (strncmp(err, c->o.platform, strlen(c->o.platform)) == 0)
+	if (c->o.platform == NULL || strncmp(err, c->o.platform, strlen(c->o.platform)) == 0)
 		rot_cli_err("%s", err);
 	else
 		rot_cli_err("%s: %s", c->o.platform, err);

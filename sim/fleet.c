@@ -123,7 +123,7 @@ struct modem_fleet *modem_fleet_create(struct loop *l, const struct modem_config
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	f->platform = modem_platform_load(cfg, err, errlen);
+	f->platform = platform_open(cfg->platform_path, err, errlen);
 	rc = f->platform != NULL ? 0 : -EINVAL;
 	raise_fd_limit();
 	for (size_t i = 0; rc == 0 && i < cfg->fleet; i++) {

@@ -429,18 +429,6 @@ void modem_channel_release(struct modem *m, struct at_engine *e, void *data)
 		m->parked_timer = loop_add_timer(m->loop, PARKED_CHECK_MS, handle_parked_timer, m);
 }
 
-struct platform *modem_platform_load(const struct modem_config *cfg, char *err, size_t errlen)
-{
-	struct platform *p;
-
-	if (cfg->platform_path != NULL)
-		return platform_load(cfg->platform_path, err, errlen);
-	p = platform_load_default();
-	if (p == NULL)
-		snprintf(err, errlen, "cannot load the built-in platform");
-	return p;
-}
-
 struct modem *modem_create_on(struct loop *loop, const struct modem_config *cfg,
 			      const struct platform *p, char *err, size_t errlen)
 {
@@ -454,7 +442,7 @@ struct modem *modem_create_on(struct loop *loop, const struct modem_config *cfg,
 	m->loop = loop;
 	m->set.mnoprof = MODEM_MNOPROF_FACTORY; /* the security module's NVM load may replace it */
 	if (p == NULL)
-		p = m->platform_own = modem_platform_load(cfg, err, errlen);
+		p = m->platform_own = platform_open(cfg->platform_path, err, errlen);
 	m->platform = p;
 	if (p == NULL || pick_identity(m, err, errlen) < 0 || create_parts(m, err, errlen) < 0) {
 		modem_destroy(m);

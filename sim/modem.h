@@ -174,8 +174,6 @@ struct modem *modem_create(struct loop *loop, const struct modem_config *cfg, ch
  */
 struct modem *modem_create_on(struct loop *loop, const struct modem_config *cfg,
 			      const struct platform *p, char *err, size_t errlen);
-/* cfg->platform_path, or the built-in demo platform without one. NULL with a message in err. */
-struct platform *modem_platform_load(const struct modem_config *cfg, char *err, size_t errlen);
 void modem_destroy(struct modem *m); /* NULL-safe */
 
 /* Adds the console channel; output of that engine goes to fn. Returns 0 or -errno. */

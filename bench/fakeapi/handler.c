@@ -62,8 +62,7 @@ int main(int argc, char **argv)
 	struct api_config cfg = { .token_ttl = 3600, .refresh_ttl = 86400 };
 	char err[256];
 	const char *path = argc > 3 ? argv[2] : NULL;
-	struct platform *plat =
-		path != NULL ? platform_load(path, err, sizeof(err)) : platform_load_default();
+	struct platform *plat = platform_open(path, err, sizeof(err));
 	struct platform_device pd;
 	struct rot_device dev;
 	struct rot_identity id;

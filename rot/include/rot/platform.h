@@ -84,6 +84,11 @@ struct platform *platform_parse(const char *json, size_t len, char *err, size_t 
 struct platform *platform_load(const char *path, char *err, size_t errlen);
 /* The built-in public demo platform (docs/platform-file.md). Never fails except -ENOMEM. */
 struct platform *platform_load_default(void);
+/*
+ * platform_load(path), or the built-in demo platform when path is NULL: what every program's
+ * --platform option means. NULL with a one-line message in err.
+ */
+struct platform *platform_open(const char *path, char *err, size_t errlen);
 /* Text of the built-in demo platform file (static, borrowed). */
 const char *platform_default_json(void);
 /* Wipes the secret and frees. NULL-safe. */
