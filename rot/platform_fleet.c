@@ -298,8 +298,8 @@ int platform_device_rot(const struct platform *p, const struct platform_device *
 	return rc;
 }
 
-int platform_fleet_resolve(const struct platform *p, const struct rot_identity *id,
-			   unsigned *matches, struct rot_key *key, struct platform_device *dev)
+int platform_fleet_resolve(const struct platform *p, const struct rot_identity *id, size_t len,
+			   struct rot_psk *psk, unsigned *matches, struct platform_device *dev)
 {
 	static const uint8_t dummy_uid[ROT_UID_LEN];
 	uint8_t ref[ROT_REF_LEN];
@@ -320,14 +320,13 @@ int platform_fleet_resolve(const struct platform *p, const struct rot_identity *
 		fill(p, f, index, &d);
 		rc = rot_fleet_device_key(&p->fleet_dev_key, d.uid, &k);
 		if (rc == 0)
-			rc = rot_identity_verify(&k, id);
+			rc = platform_check_candidate(&k, id, len, psk);
 		checked++;
-		if (rc == 0) {
+		if (rc == 1) {
 			(*matches)++;
-			*key = k;
 			*dev = d;
 		}
-		rc = rc == -EBADMSG ? 0 : rc;
+		rc = rc < 0 ? rc : 0;
 	}
 	/*
 	 * No fleet candidate: the same key derivation and tag check on a dummy device, so a
@@ -336,7 +335,7 @@ int platform_fleet_resolve(const struct platform *p, const struct rot_identity *
 	if (rc == 0 && checked == 0) {
 		rc = rot_fleet_device_key(&p->fleet_dev_key, dummy_uid, &k);
 		if (rc == 0)
-			rc = rot_identity_verify(&k, id) == -EIO ? -EIO : 0;
+			rc = platform_check_dummy(&k, id, len, psk != NULL);
 	}
 	rot_key_clear(&k);
 	return rc;

@@ -107,26 +107,45 @@ static size_t lower_bound(const struct platform *p, const uint8_t ref[ROT_REF_LE
 }
 
 /*
- * The one device whose reference matches and whose tag verifies (constant-time compare in
- * rot_identity_verify): explicit devices through the sorted index, fleet devices by inverting
- * their reference. Two candidates whose tags both verify: refuse rather than guess
- * (docs/rot-derivation.md gives the odds).
- */
-/*
  * Stands in for a device key when no reference matches, so an unknown reference costs the same
  * tag check and PSK derivation as a forged tag or another account's device (issue 13: the three
  * 404 causes must not be told apart by their timing).
  */
 static const struct rot_key dummy_key;
 
+int platform_check_candidate(const struct rot_key *key, const struct rot_identity *id, size_t len,
+			     struct rot_psk *psk)
+{
+	struct rot_psk cand;
+	int rc = rot_identity_check(key, id, len, psk != NULL ? &cand : NULL);
+
+	if (rc == 0 && psk != NULL)
+		*psk = cand;
+	rot_psk_clear(&cand);
+	return rc == 0 ? 1 : rc == -EBADMSG ? 0 : -EIO;
+}
+
+int platform_check_dummy(const struct rot_key *key, const struct rot_identity *id, size_t len,
+			 bool with_psk)
+{
+	struct rot_psk scratch;
+	int rc = platform_check_candidate(key != NULL ? key : &dummy_key, id, len,
+					  with_psk ? &scratch : NULL);
+
+	rot_psk_clear(&scratch);
+	return rc < 0 ? rc : 0;
+}
+
 /*
  * The one device whose reference matches and whose tag verifies (constant-time compare in
- * rot_identity_verify): explicit devices through the sorted index, fleet devices by inverting
+ * rot_identity_check): explicit devices through the sorted index, fleet devices by inverting
  * their reference. Two candidates whose tags both verify: refuse rather than guess
- * (docs/rot-derivation.md gives the odds). Fills key and dev on success.
+ * (docs/rot-derivation.md gives the odds). With psk != NULL each candidate's PSK of len bytes is
+ * derived on the same keying as its tag check, and the match's is left in psk (wiped by the
+ * caller on failure). Fills dev on success.
  */
-static int resolve(const struct platform *p, const struct rot_identity *id, struct rot_key *key,
-		   struct platform_device *dev)
+static int resolve(const struct platform *p, const struct rot_identity *id, size_t len,
+		   struct rot_psk *psk, struct platform_device *dev)
 {
 	const struct platform_ref *found = NULL;
 	uint8_t ref[ROT_REF_LEN];
@@ -137,27 +156,26 @@ static int resolve(const struct platform *p, const struct rot_identity *id, stru
 	for (size_t i = lower_bound(p, ref); i < p->n_index; i++) {
 		if (memcmp(p->index[i].ref, ref, ROT_REF_LEN) != 0)
 			break;
-		rc = rot_identity_verify(&p->index[i].key, id);
+		rc = platform_check_candidate(&p->index[i].key, id, len, psk);
 		checked++;
-		if (rc == -EIO)
+		if (rc < 0)
 			return rc;
-		if (rc == 0) {
+		if (rc == 1) {
 			matches++;
 			found = &p->index[i];
 		}
 	}
+	rc = 0;
 	if (p->n_fleets > 0)
-		rc = platform_fleet_resolve(p, id, &matches, key, dev);
+		rc = platform_fleet_resolve(p, id, len, psk, &matches, dev);
 	else if (checked == 0)
-		rc = rot_identity_verify(&dummy_key, id);
-	if (rc == -EIO)
+		rc = platform_check_dummy(NULL, id, len, psk != NULL);
+	if (rc < 0)
 		return rc;
 	if (matches != 1)
 		return -ENOENT;
-	if (found != NULL) {
-		*key = found->key;
+	if (found != NULL)
 		*dev = p->devices[found->dev];
-	}
 	return 0;
 }
 
@@ -165,12 +183,10 @@ int platform_resolve(const struct platform *p, const struct rot_identity *id,
 		     struct platform_device *out)
 {
 	struct platform_device d;
-	struct rot_key k;
-	int rc = resolve(p, id, &k, &d);
+	int rc = resolve(p, id, 0, NULL, &d);
 
 	if (rc == 0 && out != NULL)
 		*out = d;
-	rot_key_clear(&k);
 	return rc;
 }
 
@@ -178,24 +194,16 @@ int platform_derive_psk(const struct platform *p, const struct rot_identity *id,
 			struct platform_device *dev, struct rot_psk *psk)
 {
 	struct platform_device d;
-	struct rot_key k;
 	int rc;
 
+	rot_psk_clear(psk);
 	if (len != 16 && len != 32)
 		return -EINVAL;
-	rc = resolve(p, id, &k, &d);
-	if (rc == -EIO) {
-		rot_key_clear(&k);
-		return rc;
-	}
-	/* Derive on every path (dummy key when unknown) so a 404 costs what a 200 costs. */
-	if (rot_psk_derive(rc == 0 ? &k : &dummy_key, id, len, psk) < 0)
-		rc = -EIO;
+	rc = resolve(p, id, len, psk, &d);
 	if (rc < 0)
 		rot_psk_clear(psk);
 	if (rc == 0 && dev != NULL)
 		*dev = d;
-	rot_key_clear(&k);
 	return rc;
 }
 

@@ -62,9 +62,26 @@ int platform_fleet_set_provisioning(struct platform *p, const uint8_t uid[ROT_UI
 /* Adds the "fleets" array (if any) to root. */
 int platform_format_fleets(const struct platform *p, struct cJSON *root);
 void platform_fleets_free(struct platform *p);
-/* The fleet device an identity's reference decodes to whose tag verifies; fills key and dev. */
-int platform_fleet_resolve(const struct platform *p, const struct rot_identity *id,
-			   unsigned *matches, struct rot_key *key, struct platform_device *dev);
+/*
+ * The fleet device an identity's reference decodes to whose tag verifies: counts it in matches,
+ * fills dev and, with psk != NULL, leaves its PSK of len bytes in psk (resolve in
+ * platform_ops.c). 0 or -EIO.
+ */
+int platform_fleet_resolve(const struct platform *p, const struct rot_identity *id, size_t len,
+			   struct rot_psk *psk, unsigned *matches, struct platform_device *dev);
+/*
+ * One candidate device: checks id's tag under key and, with psk != NULL, derives its PSK of len
+ * bytes on the same keying (rot_identity_check), kept in psk only on a match. 1 (match), 0, -EIO.
+ */
+int platform_check_candidate(const struct rot_key *key, const struct rot_identity *id, size_t len,
+			     struct rot_psk *psk);
+/*
+ * The same work as a candidate's check (with a PSK derivation if with_psk) on key, or on a
+ * dummy key when key is NULL, when no candidate exists: an unknown reference costs what a forged
+ * tag costs. The outcome is dropped. 0 or -EIO.
+ */
+int platform_check_dummy(const struct rot_key *key, const struct rot_identity *id, size_t len,
+			 bool with_psk);
 /* Luhn check digit appended to the digits in s (room for one more char and the NUL). */
 void platform_luhn_append(char *s);
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * PSKIdentity codec and key derivation (docs/rot-derivation.md). OpenSSL 3 EVP only:
- * EVP_KDF "HKDF" (full and EXPAND_ONLY) and EVP_MAC "HMAC" with SHA256, and EVP_CIPHER
- * "AES-256-ECB" on independent blocks for fleet devices (the permutation's round function and
- * their K_dev).
+ * EVP_KDF "HKDF" and EVP_MAC "HMAC" with SHA256 (a PSK's one-block HKDF-Expand is its defining
+ * HMAC, on the context keyed for the tag), and EVP_CIPHER "AES-256-ECB" on independent blocks
+ * for fleet devices (the permutation's round function and their K_dev).
  */
 #define LOG_MODULE "rot"
 #include "rot/rot.h"
@@ -79,8 +79,7 @@ struct keyed_aes {
 
 struct thread_ctx {
 	EVP_MAC_CTX *hmac;     /* re-keyed by each call */
-	EVP_KDF_CTX *hkdf;     /* EXTRACT_AND_EXPAND */
-	EVP_KDF_CTX *expand;   /* EXPAND_ONLY */
+	EVP_KDF_CTX *hkdf;     /* digest set once */
 	struct keyed_aes fdev; /* keyed with the last K_fdev used */
 	struct keyed_aes fref; /* keyed with the last K_fref used */
 };
@@ -93,7 +92,6 @@ static void thread_ctx_free(void *p)
 		return;
 	EVP_MAC_CTX_free(t->hmac);
 	EVP_KDF_CTX_free(t->hkdf);
-	EVP_KDF_CTX_free(t->expand);
 	EVP_CIPHER_CTX_free(t->fdev.ctx);
 	EVP_CIPHER_CTX_free(t->fref.ctx);
 	OPENSSL_cleanse(t, sizeof(*t));
@@ -116,22 +114,19 @@ static void make_templates(void)
 	tmpl.have_key = pthread_key_create(&tmpl.thread_key, thread_ctx_free) == 0;
 }
 
-/* Digest SHA256 and, with expand_only, mode EXPAND_ONLY (the default is EXTRACT_AND_EXPAND). */
-static int hkdf_setup(EVP_KDF_CTX *ctx, bool expand_only)
+/* Digest SHA256 (mode: the default, EXTRACT_AND_EXPAND). */
+static int hkdf_setup(EVP_KDF_CTX *ctx)
 {
-	OSSL_PARAM d[3] = { utf8(OSSL_KDF_PARAM_DIGEST, "SHA256"), OSSL_PARAM_construct_end(),
-			    OSSL_PARAM_construct_end() };
+	OSSL_PARAM d[2] = { utf8(OSSL_KDF_PARAM_DIGEST, "SHA256"), OSSL_PARAM_construct_end() };
 
-	if (expand_only)
-		d[1] = utf8(OSSL_KDF_PARAM_MODE, "EXPAND_ONLY");
 	return EVP_KDF_CTX_set_params(ctx, d) == 1 ? 0 : -EIO;
 }
 
-static EVP_KDF_CTX *hkdf_new(bool expand_only)
+static EVP_KDF_CTX *hkdf_new(void)
 {
 	EVP_KDF_CTX *ctx = EVP_KDF_CTX_new(tmpl.hkdf);
 
-	if (ctx != NULL && hkdf_setup(ctx, expand_only) < 0) {
+	if (ctx != NULL && hkdf_setup(ctx) < 0) {
 		EVP_KDF_CTX_free(ctx);
 		ctx = NULL;
 	}
@@ -154,11 +149,10 @@ static struct thread_ctx *thread_ctx(void)
 		return NULL;
 	t->hmac = EVP_MAC_CTX_dup(tmpl.hmac);
 	t->fdev.ctx = EVP_CIPHER_CTX_new();
-	t->hkdf = hkdf_new(false);
-	t->expand = hkdf_new(true);
+	t->hkdf = hkdf_new();
 	t->fref.ctx = EVP_CIPHER_CTX_new();
-	if (t->hmac == NULL || t->fdev.ctx == NULL || t->hkdf == NULL || t->expand == NULL ||
-	    t->fref.ctx == NULL || pthread_setspecific(tmpl.thread_key, t) != 0) {
+	if (t->hmac == NULL || t->fdev.ctx == NULL || t->hkdf == NULL || t->fref.ctx == NULL ||
+	    pthread_setspecific(tmpl.thread_key, t) != 0) {
 		thread_ctx_free(t);
 		return NULL;
 	}
@@ -167,41 +161,36 @@ static struct thread_ctx *thread_ctx(void)
 
 /*
  * Replaces the key an HKDF context copied by one zero byte (OpenSSL wipes the old copy): the
- * context keeps its digest and mode, so the next use does not fetch SHA256 by name again.
+ * context keeps its digest, so the next use does not fetch SHA256 by name again.
  */
-static void hkdf_wipe(EVP_KDF_CTX *ctx, bool expand_only)
+static void hkdf_wipe(EVP_KDF_CTX *ctx)
 {
 	static const uint8_t zero[1];
 	OSSL_PARAM w[2] = { octets(OSSL_KDF_PARAM_KEY, zero, sizeof(zero)),
 			    OSSL_PARAM_construct_end() };
 
 	if (EVP_KDF_CTX_set_params(ctx, w) != 1) {
-		EVP_KDF_CTX_reset(ctx); /* wipes too, and forgets digest and mode */
-		hkdf_setup(ctx, expand_only);
+		EVP_KDF_CTX_reset(ctx); /* wipes too, and forgets the digest */
+		hkdf_setup(ctx);
 	}
 }
 
-/* HKDF-SHA256. salt == NULL selects EXPAND_ONLY (ikm is then the PRK). */
+/* HKDF-SHA256 (extract and expand). */
 static int hkdf(const uint8_t *ikm, size_t ikm_len, const void *salt, size_t salt_len,
 		const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len)
 {
 	struct thread_ctx *t = thread_ctx();
-	bool expand_only = salt == NULL;
-	EVP_KDF_CTX *ctx = t == NULL ? NULL : expand_only ? t->expand : t->hkdf;
-	OSSL_PARAM p[4];
-	size_t n = 0;
+	OSSL_PARAM p[4] = { octets(OSSL_KDF_PARAM_KEY, ikm, ikm_len),
+			    octets(OSSL_KDF_PARAM_INFO, info, info_len),
+			    octets(OSSL_KDF_PARAM_SALT, salt, salt_len),
+			    OSSL_PARAM_construct_end() };
 	int rc = -EIO;
 
-	if (ctx == NULL)
+	if (t == NULL)
 		return rc;
-	p[n++] = octets(OSSL_KDF_PARAM_KEY, ikm, ikm_len);
-	p[n++] = octets(OSSL_KDF_PARAM_INFO, info, info_len);
-	if (!expand_only)
-		p[n++] = octets(OSSL_KDF_PARAM_SALT, salt, salt_len);
-	p[n] = OSSL_PARAM_construct_end();
-	if (EVP_KDF_derive(ctx, out, out_len, p) == 1)
+	if (EVP_KDF_derive(t->hkdf, out, out_len, p) == 1)
 		rc = 0;
-	hkdf_wipe(ctx, expand_only);
+	hkdf_wipe(t->hkdf);
 	return rc;
 }
 
@@ -222,6 +211,52 @@ static int hmac(const struct rot_key *key, const void *a, size_t a_len, const vo
 		rc = 0;
 	}
 	OPENSSL_cleanse(mac, sizeof(mac));
+	return rc;
+}
+
+/*
+ * The tag of id under dev_key (HMAC(K_dev, "ukms-v1 tag" || id[0..12)), first 2 bytes) and,
+ * with psk != NULL, its PSK of len bytes, on one keying of this thread's HMAC context: the PSK
+ * is HKDF-SHA256-Expand(K_dev, info, len), and for len <= 32 that is one block, T(1) =
+ * HMAC(K_dev, info || 0x01) (RFC 5869 section 2.3), so it is computed as that HMAC with the key
+ * already set. The same bytes as EVP_KDF "HKDF" in EXPAND_ONLY mode (test_rot_kdf compares them
+ * at both lengths), without the HMAC context that EVP_KDF allocates, keys and frees per call.
+ */
+static int tag_and_psk(const struct rot_key *dev_key, const struct rot_identity *id,
+		       uint8_t tag[ROT_TAG_LEN], size_t len, struct rot_psk *psk)
+{
+	static const uint8_t block_one = 0x01;
+	uint8_t info[LABEL_LEN(label_psk) + 2 + ROT_IDENTITY_LEN], mac[32];
+	struct thread_ctx *t = thread_ctx();
+	EVP_MAC_CTX *ctx = t != NULL ? t->hmac : NULL;
+	size_t n = LABEL_LEN(label_psk), mac_len = 0;
+	int rc = -EIO;
+
+	if (ctx == NULL || EVP_MAC_init(ctx, dev_key->bytes, sizeof(dev_key->bytes), NULL) != 1 ||
+	    EVP_MAC_update(ctx, (const uint8_t *)label_tag, LABEL_LEN(label_tag)) != 1 ||
+	    EVP_MAC_update(ctx, id->bytes, ID_SIGNED_LEN) != 1 ||
+	    EVP_MAC_final(ctx, mac, &mac_len, sizeof(mac)) != 1 || mac_len < ROT_TAG_LEN)
+		goto out;
+	memcpy(tag, mac, ROT_TAG_LEN);
+	if (psk == NULL) {
+		rc = 0;
+		goto out;
+	}
+	memcpy(info, label_psk, n);
+	info[n++] = 0x00;
+	info[n++] = (uint8_t)len;
+	memcpy(info + n, id->bytes, ROT_IDENTITY_LEN);
+	n += ROT_IDENTITY_LEN;
+	if (EVP_MAC_init(ctx, NULL, 0, NULL) == 1 && EVP_MAC_update(ctx, info, n) == 1 &&
+	    EVP_MAC_update(ctx, &block_one, 1) == 1 &&
+	    EVP_MAC_final(ctx, mac, &mac_len, sizeof(mac)) == 1 && mac_len >= len) {
+		memcpy(psk->bytes, mac, len);
+		psk->len = len;
+		rc = 0;
+	}
+out:
+	OPENSSL_cleanse(mac, sizeof(mac));
+	OPENSSL_cleanse(info, sizeof(info));
 	return rc;
 }
 
@@ -436,14 +471,9 @@ int rot_device_init(const uint8_t secret[ROT_SECRET_LEN], const uint8_t uid[ROT_
 	return rc;
 }
 
-static int compute_tag(const struct rot_key *dev_key, const struct rot_identity *id,
-		       uint8_t tag[ROT_TAG_LEN])
-{
-	return hmac(dev_key, label_tag, LABEL_LEN(label_tag), id->bytes, ID_SIGNED_LEN, tag,
-		    ROT_TAG_LEN);
-}
-
-int rot_identity_make(const struct rot_device *dev, uint32_t counter, struct rot_identity *out)
+/* Header, ref and counter: the signed part of an identity. */
+static void identity_signed(const struct rot_device *dev, uint32_t counter,
+			    struct rot_identity *out)
 {
 	uint8_t *b = out->bytes;
 
@@ -453,41 +483,52 @@ int rot_identity_make(const struct rot_device *dev, uint32_t counter, struct rot
 	b[9] = (uint8_t)(counter >> 16);
 	b[10] = (uint8_t)(counter >> 8);
 	b[11] = (uint8_t)counter;
-	return compute_tag(&dev->key, out, b + ID_SIGNED_LEN);
 }
 
-int rot_identity_verify(const struct rot_key *dev_key, const struct rot_identity *id)
+int rot_identity_make(const struct rot_device *dev, uint32_t counter, struct rot_identity *out)
+{
+	identity_signed(dev, counter, out);
+	return tag_and_psk(&dev->key, out, out->bytes + ID_SIGNED_LEN, 0, NULL);
+}
+
+int rot_identity_check(const struct rot_key *dev_key, const struct rot_identity *id, size_t len,
+		       struct rot_psk *psk)
 {
 	uint8_t tag[ROT_TAG_LEN];
 	int rc;
 
-	rc = compute_tag(dev_key, id, tag);
+	if (psk != NULL) {
+		rot_psk_clear(psk);
+		if (len != 16 && len != 32)
+			return -EINVAL;
+	}
+	rc = tag_and_psk(dev_key, id, tag, len, psk);
 	if (rc == 0 && CRYPTO_memcmp(tag, id->bytes + ID_SIGNED_LEN, ROT_TAG_LEN) != 0)
 		rc = -EBADMSG;
+	if (rc < 0 && psk != NULL)
+		rot_psk_clear(psk);
 	OPENSSL_cleanse(tag, sizeof(tag));
 	return rc;
+}
+
+int rot_identity_verify(const struct rot_key *dev_key, const struct rot_identity *id)
+{
+	return rot_identity_check(dev_key, id, 0, NULL);
 }
 
 int rot_psk_derive(const struct rot_key *dev_key, const struct rot_identity *id, size_t len,
 		   struct rot_psk *out)
 {
-	uint8_t info[LABEL_LEN(label_psk) + 2 + ROT_IDENTITY_LEN];
-	size_t n = LABEL_LEN(label_psk);
+	uint8_t tag[ROT_TAG_LEN];
 	int rc;
 
+	rot_psk_clear(out);
 	if (len != 16 && len != 32)
 		return -EINVAL;
-	memcpy(info, label_psk, n);
-	info[n++] = 0x00;
-	info[n++] = (uint8_t)len;
-	memcpy(info + n, id->bytes, ROT_IDENTITY_LEN);
-	n += ROT_IDENTITY_LEN;
-	rot_psk_clear(out);
-	rc = hkdf(dev_key->bytes, sizeof(dev_key->bytes), NULL, 0, info, n, out->bytes, len);
-	if (rc == 0)
-		out->len = len;
-	else
+	rc = tag_and_psk(dev_key, id, tag, len, out);
+	if (rc < 0)
 		rot_psk_clear(out);
+	OPENSSL_cleanse(tag, sizeof(tag));
 	return rc;
 }
 
@@ -496,11 +537,13 @@ int rot_generate(const struct rot_device *dev, uint32_t counter, size_t psk_len,
 {
 	int rc;
 
+	rot_psk_clear(psk);
 	if (psk_len != 16 && psk_len != 32)
 		return -EINVAL;
-	rc = rot_identity_make(dev, counter, id);
-	if (rc == 0)
-		rc = rot_psk_derive(&dev->key, id, psk_len, psk);
+	identity_signed(dev, counter, id);
+	rc = tag_and_psk(&dev->key, id, id->bytes + ID_SIGNED_LEN, psk_len, psk);
+	if (rc < 0)
+		rot_psk_clear(psk);
 	return rc;
 }
 

@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <openssl/core_names.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
 
 #include "hex.h"
 #include "rot/platform.h"
@@ -145,6 +148,100 @@ static void test_counters_and_lengths(void **state)
 	rot_device_clear(&dev);
 }
 
+/* HKDF-Expand through OpenSSL's own HKDF (EXPAND_ONLY): the reference for rot_psk_derive. */
+static void evp_hkdf_expand(const struct rot_key *prk, const uint8_t *info, size_t info_len,
+			    uint8_t *out, size_t out_len)
+{
+	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	EVP_KDF_CTX *ctx = kdf != NULL ? EVP_KDF_CTX_new(kdf) : NULL;
+	OSSL_PARAM p[5] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0),
+		OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_MODE, (char *)"EXPAND_ONLY", 0),
+		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)prk->bytes,
+						  sizeof(prk->bytes)),
+		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)info, info_len),
+		OSSL_PARAM_construct_end(),
+	};
+
+	assert_non_null(ctx);
+	assert_int_equal(EVP_KDF_derive(ctx, out, out_len, p), 1);
+	EVP_KDF_CTX_free(ctx);
+	EVP_KDF_free(kdf);
+}
+
+/*
+ * The PSK's one-block HKDF-Expand is computed as HMAC(K_dev, info || 0x01) on the context the
+ * tag was keyed on (docs/rot-derivation.md): the bytes equal EVP_KDF HKDF's, at both lengths,
+ * for many identities, on all three paths that derive it (device side rot_generate, platform
+ * side rot_identity_check, and rot_psk_derive).
+ */
+static void test_psk_is_hkdf_expand(void **state)
+{
+	static const char label[] = "ukms-v1 psk";
+	uint8_t info[sizeof(label) - 1 + 2 + ROT_IDENTITY_LEN], want[32];
+	struct rot_device dev;
+	struct rot_identity id;
+	struct rot_psk psk, check, derived;
+	size_t n = sizeof(label) - 1;
+
+	demo_device(*state, &dev);
+	memcpy(info, label, n);
+	for (uint32_t counter = 0; counter < 200; counter++) {
+		for (size_t len = 16; len <= 32; len += 16) {
+			assert_int_equal(rot_generate(&dev, counter * 7919u, len, &id, &psk), 0);
+			info[n] = 0x00;
+			info[n + 1] = (uint8_t)len;
+			memcpy(info + n + 2, id.bytes, ROT_IDENTITY_LEN);
+			evp_hkdf_expand(&dev.key, info, sizeof(info), want, len);
+			assert_int_equal(psk.len, len);
+			assert_memory_equal(psk.bytes, want, len);
+			assert_int_equal(rot_identity_check(&dev.key, &id, len, &check), 0);
+			assert_int_equal(check.len, len);
+			assert_memory_equal(check.bytes, want, len);
+			assert_int_equal(rot_psk_derive(&dev.key, &id, len, &derived), 0);
+			assert_memory_equal(derived.bytes, want, len);
+		}
+	}
+	rot_psk_clear(&psk);
+	rot_psk_clear(&check);
+	rot_psk_clear(&derived);
+	rot_device_clear(&dev);
+}
+
+/*
+ * rot_identity_check refuses a wrong tag or a wrong key and then hands out no PSK (wiped: all
+ * zero, length 0), and refuses lengths other than 16 and 32; without a PSK it is the tag check.
+ */
+static void test_identity_check(void **state)
+{
+	static const struct rot_psk zero;
+	struct rot_device dev, other;
+	struct rot_identity id, bad;
+	struct rot_psk psk;
+
+	demo_device(*state, &dev);
+	other = dev;
+	other.key.bytes[0] ^= 0x01;
+	assert_int_equal(rot_generate(&dev, 42, 32, &id, &psk), 0);
+	assert_int_equal(rot_identity_check(&dev.key, &id, 0, NULL), 0);
+	for (size_t i = 0; i < ROT_IDENTITY_LEN; i++) {
+		bad = id;
+		bad.bytes[i] ^= 0x80;
+		memset(&psk, 0xA5, sizeof(psk));
+		assert_int_equal(rot_identity_check(&dev.key, &bad, 16, &psk), -EBADMSG);
+		assert_memory_equal(&psk, &zero, sizeof(psk));
+	}
+	memset(&psk, 0xA5, sizeof(psk));
+	assert_int_equal(rot_identity_check(&other.key, &id, 32, &psk), -EBADMSG);
+	assert_memory_equal(&psk, &zero, sizeof(psk));
+	assert_int_equal(rot_identity_check(&other.key, &id, 0, NULL), -EBADMSG);
+	memset(&psk, 0xA5, sizeof(psk));
+	assert_int_equal(rot_identity_check(&dev.key, &id, 24, &psk), -EINVAL);
+	assert_memory_equal(&psk, &zero, sizeof(psk));
+	rot_device_clear(&dev);
+	rot_device_clear(&other);
+}
+
 /* The device ref and key match the separately exported helpers, and differ per device. */
 static void test_device_material(void **state)
 {
@@ -234,6 +331,8 @@ int main(void)
 		cmocka_unit_test(test_parse_rejects),
 		cmocka_unit_test(test_flipped_digits),
 		cmocka_unit_test(test_counters_and_lengths),
+		cmocka_unit_test(test_psk_is_hkdf_expand),
+		cmocka_unit_test(test_identity_check),
 		cmocka_unit_test(test_device_material),
 		cmocka_unit_test(test_platform_subkey),
 		cmocka_unit_test(test_round_trip_16),

@@ -158,7 +158,8 @@ const struct platform_account *platform_find_api_key(const struct platform *p, c
 int platform_resolve(const struct platform *p, const struct rot_identity *id,
 		     struct platform_device *out);
 /*
- * platform_resolve + rot_psk_derive. len 16 or 32. dev may be NULL. An unknown or forged
+ * platform_resolve and the PSK in one pass: each candidate's tag check and PSK derivation share
+ * one keying of K_dev (rot_identity_check). len 16 or 32. dev may be NULL. An unknown or forged
  * identity costs the same (one tag check and one derivation against a dummy key); psk is wiped
  * on failure.
  */

@@ -83,6 +83,14 @@ int rot_device_init(const uint8_t secret[ROT_SECRET_LEN], const uint8_t uid[ROT_
 int rot_identity_make(const struct rot_device *dev, uint32_t counter, struct rot_identity *out);
 /* Checks the tag in constant time. Returns 0 or -EBADMSG. */
 int rot_identity_verify(const struct rot_key *dev_key, const struct rot_identity *id);
+/*
+ * The platform side in one call: checks id's tag (constant time) and, with psk != NULL, derives
+ * its PSK of len bytes (16 or 32) under the same keying of K_dev. The PSK is derived whether or
+ * not the tag holds, so both outcomes cost the same; psk is wiped unless 0 is returned.
+ * 0, -EBADMSG (wrong tag), -EINVAL (len), -EIO.
+ */
+int rot_identity_check(const struct rot_key *dev_key, const struct rot_identity *id, size_t len,
+		       struct rot_psk *psk);
 /* PSK of len 16 or 32 bytes for id (-EINVAL for other lengths). */
 int rot_psk_derive(const struct rot_key *dev_key, const struct rot_identity *id, size_t len,
 		   struct rot_psk *out);
