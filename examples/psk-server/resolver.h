@@ -10,6 +10,9 @@
  * handshake. The positive cache is asked first; only a 404 enters the negative cache (403,
  * timeouts and other errors are asked again). A device registered after a 404 is thus found
  * once the negative entry expires (--neg-cache-ttl).
+ *
+ * Lookups of one identity that miss both caches at the same time share one GetPSK: the first
+ * asks the API, the others wait for its answer (a fleet coming online, a device retrying).
  */
 #ifndef EXAMPLES_PSK_SERVER_RESOLVER_H
 #define EXAMPLES_PSK_SERVER_RESOLVER_H

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """ukms-psk-server under denial-of-service and odd identities (issue 13), against mock_api.py:
 idle TCP connections, stalled ClientHellos and DTLS peers that stop after the cookie do not
-lock a real client out; an unknown identity repeated costs one GetPSK (negative cache); an
-identity with a NUL byte is refused before any API call.
+lock a real client out; an unknown identity repeated costs one GetPSK (negative cache), and so
+do simultaneous handshakes with one identity (single flight); an identity with a NUL byte is
+refused before any API call.
 
 Usage: test_psk_limits.py UKMS-PSK-SERVER
 """
@@ -12,6 +13,7 @@ import socket
 import struct
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from psktest import client_hello, mock_call, run_groups, s_client, start_server
 
@@ -139,6 +141,29 @@ def test_negative_cache(t, exe, mock):
         srv.stop()
 
 
+def test_single_flight(t, exe, mock):
+    # The API answers these two identities after 2 s, so 8 handshakes started together all
+    # reach the lookup while the first GetPSK is still in flight.
+    mock_call(mock, "/_mock/config", {"delay": {OK_ID: 2.0, ID_404: 2.0}})
+    try:
+        for ident, want, what in ((OK_ID, True, "known"), (ID_404, False, "unknown")):
+            srv = start_server(exe, mock.url)
+            try:
+                before = getpsk_calls(mock, ident)
+                with ThreadPoolExecutor(8) as pool:
+                    echoed = list(pool.map(
+                        lambda _: s_client(srv.port, ident, OK_PSK, timeout=20)[0], range(8)))
+                calls = getpsk_calls(mock, ident) - before
+                t.ok(echoed == [want] * 8 and calls == 1,
+                     "8 simultaneous handshakes with one %s identity: all %s, 1 GetPSK call"
+                     % (what, "served" if want else "refused"),
+                     "echoed %s, GetPSK calls %d\n%s" % (echoed, calls, srv.text()[-3000:]))
+            finally:
+                srv.stop()
+    finally:
+        mock_call(mock, "/_mock/config", {"delay": {OK_ID: 0, ID_404: 0}})
+
+
 def read_records(s, until_type, deadline):
     """Reads TLS records until a handshake message of until_type; True if seen."""
     buf = b""
@@ -191,7 +216,8 @@ def test_nul_identity(t, exe, mock):
 
 def main():
     return run_groups(sys.argv[1], [test_idle_and_stalled, test_dtls_peers,
-                                    test_negative_cache, test_nul_identity])
+                                    test_negative_cache, test_single_flight,
+                                    test_nul_identity])
 
 
 if __name__ == "__main__":
