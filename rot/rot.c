@@ -485,12 +485,6 @@ static void identity_signed(const struct rot_device *dev, uint32_t counter,
 	b[11] = (uint8_t)counter;
 }
 
-int rot_identity_make(const struct rot_device *dev, uint32_t counter, struct rot_identity *out)
-{
-	identity_signed(dev, counter, out);
-	return tag_and_psk(&dev->key, out, out->bytes + ID_SIGNED_LEN, 0, NULL);
-}
-
 int rot_identity_check(const struct rot_key *dev_key, const struct rot_identity *id, size_t len,
 		       struct rot_psk *psk)
 {
@@ -507,27 +501,6 @@ int rot_identity_check(const struct rot_key *dev_key, const struct rot_identity 
 		rc = -EBADMSG;
 	if (rc < 0 && psk != NULL)
 		rot_psk_clear(psk);
-	OPENSSL_cleanse(tag, sizeof(tag));
-	return rc;
-}
-
-int rot_identity_verify(const struct rot_key *dev_key, const struct rot_identity *id)
-{
-	return rot_identity_check(dev_key, id, 0, NULL);
-}
-
-int rot_psk_derive(const struct rot_key *dev_key, const struct rot_identity *id, size_t len,
-		   struct rot_psk *out)
-{
-	uint8_t tag[ROT_TAG_LEN];
-	int rc;
-
-	rot_psk_clear(out);
-	if (len != 16 && len != 32)
-		return -EINVAL;
-	rc = tag_and_psk(dev_key, id, tag, len, out);
-	if (rc < 0)
-		rot_psk_clear(out);
 	OPENSSL_cleanse(tag, sizeof(tag));
 	return rc;
 }

@@ -374,6 +374,7 @@ static void test_ref_collision(void **state)
 	struct platform *p = platform_parse(json, strlen(json), NULL, 0);
 	struct rot_device a, b;
 	struct rot_identity id;
+	struct rot_psk psk;
 	struct platform_device got;
 	bool ambiguous_seen = false;
 
@@ -386,19 +387,21 @@ static void test_ref_collision(void **state)
 	p->index[0].dev = 0;
 	p->index[1].dev = 1;
 	for (uint32_t c = 0; c < 400000 && !ambiguous_seen; c++) {
-		assert_int_equal(rot_identity_make(&a, c, &id), 0);
-		if (rot_identity_verify(&b.key, &id) == 0) { /* A's identity also verifies for B */
+		assert_int_equal(rot_generate(&a, c, 16, &id, &psk), 0);
+		if (rot_identity_check(&b.key, &id, 0, NULL) ==
+		    0) { /* A's identity also verifies for B */
 			assert_int_equal(platform_resolve(p, &id, &got), -ENOENT);
 			ambiguous_seen = true;
 		} else if (c < 64) {
 			assert_int_equal(platform_resolve(p, &id, &got), 0);
 			assert_string_equal(got.uid_hex, platform_device_at(p, 0)->uid_hex);
-			assert_int_equal(rot_identity_make(&b, c, &id), 0);
+			assert_int_equal(rot_generate(&b, c, 16, &id, &psk), 0);
 			assert_int_equal(platform_resolve(p, &id, &got), 0);
 			assert_string_equal(got.uid_hex, platform_device_at(p, 1)->uid_hex);
 		}
 	}
 	assert_true(ambiguous_seen); /* expected after ~65536 counters */
+	rot_psk_clear(&psk);
 	rot_device_clear(&a);
 	rot_device_clear(&b);
 	platform_destroy(p);

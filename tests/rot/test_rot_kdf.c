@@ -41,10 +41,11 @@ static void test_make_format_parse(void **state)
 {
 	struct rot_device dev;
 	struct rot_identity id, back;
+	struct rot_psk psk;
 	char hex[ROT_IDENTITY_HEX + 1];
 
 	demo_device(*state, &dev);
-	assert_int_equal(rot_identity_make(&dev, 0x01020304, &id), 0);
+	assert_int_equal(rot_generate(&dev, 0x01020304, 16, &id, &psk), 0);
 	assert_memory_equal(id.bytes, rot_identity_header, 4);
 	assert_memory_equal(id.bytes + 4, dev.ref, ROT_REF_LEN);
 	assert_int_equal(rot_identity_counter(&id), 0x01020304);
@@ -61,8 +62,9 @@ static void test_make_format_parse(void **state)
 			hex[i] = (char)(hex[i] - 'A' + 'a');
 	assert_int_equal(rot_identity_parse(hex, 28, &back), 0);
 	assert_memory_equal(back.bytes, id.bytes, ROT_IDENTITY_LEN);
-	assert_int_equal(rot_identity_verify(&dev.key, &id), 0);
+	assert_int_equal(rot_identity_check(&dev.key, &id, 0, NULL), 0);
 	assert_int_equal(rot_identity_format(&id, hex, 28), -ENOSPC);
+	rot_psk_clear(&psk);
 	rot_device_clear(&dev);
 }
 
@@ -91,11 +93,13 @@ static void test_flipped_digits(void **state)
 	const struct platform *p = *state;
 	struct rot_device dev;
 	struct rot_identity id, bad;
+	struct rot_psk psk;
 	char hex[ROT_IDENTITY_HEX + 1];
 	struct platform_device dd, *d = &dd;
 
 	demo_device(p, &dev);
-	assert_int_equal(rot_identity_make(&dev, 7, &id), 0);
+	assert_int_equal(rot_generate(&dev, 7, 16, &id, &psk), 0);
+	rot_psk_clear(&psk);
 	assert_int_equal(rot_identity_format(&id, hex, sizeof(hex)), 0);
 	assert_int_equal(platform_resolve(p, &id, d), 0);
 	assert_memory_equal(d->uid, demo_uid, ROT_UID_LEN);
@@ -113,7 +117,7 @@ static void test_flipped_digits(void **state)
 		}
 		assert_int_equal(rc, 0);
 		assert_int_equal(platform_resolve(p, &bad, NULL), -ENOENT);
-		assert_int_equal(rot_identity_verify(&dev.key, &bad), -EBADMSG);
+		assert_int_equal(rot_identity_check(&dev.key, &bad, 0, NULL), -EBADMSG);
 	}
 	rot_device_clear(&dev);
 }
@@ -132,23 +136,23 @@ static void test_counters_and_lengths(void **state)
 	assert_int_equal(p16.len, 16);
 	assert_int_equal(p32.len, 32);
 	/* Same identity, both lengths: the 16-byte PSK is not a prefix of the 32-byte one. */
-	assert_int_equal(rot_psk_derive(&dev.key, &a, 32, &p32), 0);
+	assert_int_equal(rot_identity_check(&dev.key, &a, 32, &p32), 0);
 	assert_memory_not_equal(p16.bytes, p32.bytes, 16);
 	/* Deterministic. */
-	assert_int_equal(rot_psk_derive(&dev.key, &a, 16, &again), 0);
+	assert_int_equal(rot_identity_check(&dev.key, &a, 16, &again), 0);
 	assert_memory_equal(again.bytes, p16.bytes, 16);
 	/* Different counters give different identities and PSKs. */
 	assert_int_equal(rot_generate(&dev, 1, 16, &b, &again), 0);
 	assert_memory_not_equal(a.bytes, b.bytes, ROT_IDENTITY_LEN);
 	assert_memory_not_equal(again.bytes, p16.bytes, 16);
-	assert_int_equal(rot_psk_derive(&dev.key, &a, 24, &again), -EINVAL);
+	assert_int_equal(rot_identity_check(&dev.key, &a, 24, &again), -EINVAL);
 	assert_int_equal(rot_generate(&dev, 1, 0, &b, &again), -EINVAL);
 	rot_psk_clear(&p16);
 	assert_int_equal(p16.len, 0);
 	rot_device_clear(&dev);
 }
 
-/* HKDF-Expand through OpenSSL's own HKDF (EXPAND_ONLY): the reference for rot_psk_derive. */
+/* HKDF-Expand through OpenSSL's own HKDF (EXPAND_ONLY): the reference for a PSK. */
 static void evp_hkdf_expand(const struct rot_key *prk, const uint8_t *info, size_t info_len,
 			    uint8_t *out, size_t out_len)
 {
@@ -172,8 +176,8 @@ static void evp_hkdf_expand(const struct rot_key *prk, const uint8_t *info, size
 /*
  * The PSK's one-block HKDF-Expand is computed as HMAC(K_dev, info || 0x01) on the context the
  * tag was keyed on (docs/rot-derivation.md): the bytes equal EVP_KDF HKDF's, at both lengths,
- * for many identities, on all three paths that derive it (device side rot_generate, platform
- * side rot_identity_check, and rot_psk_derive).
+ * for many identities, on both paths that derive it (device side rot_generate, platform side
+ * rot_identity_check).
  */
 static void test_psk_is_hkdf_expand(void **state)
 {
@@ -181,7 +185,7 @@ static void test_psk_is_hkdf_expand(void **state)
 	uint8_t info[sizeof(label) - 1 + 2 + ROT_IDENTITY_LEN], want[32];
 	struct rot_device dev;
 	struct rot_identity id;
-	struct rot_psk psk, check, derived;
+	struct rot_psk psk, check;
 	size_t n = sizeof(label) - 1;
 
 	demo_device(*state, &dev);
@@ -198,13 +202,10 @@ static void test_psk_is_hkdf_expand(void **state)
 			assert_int_equal(rot_identity_check(&dev.key, &id, len, &check), 0);
 			assert_int_equal(check.len, len);
 			assert_memory_equal(check.bytes, want, len);
-			assert_int_equal(rot_psk_derive(&dev.key, &id, len, &derived), 0);
-			assert_memory_equal(derived.bytes, want, len);
 		}
 	}
 	rot_psk_clear(&psk);
 	rot_psk_clear(&check);
-	rot_psk_clear(&derived);
 	rot_device_clear(&dev);
 }
 

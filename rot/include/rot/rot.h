@@ -79,10 +79,6 @@ int rot_platform_subkey(const uint8_t secret[ROT_SECRET_LEN], const char *salt, 
 int rot_device_init(const uint8_t secret[ROT_SECRET_LEN], const uint8_t uid[ROT_UID_LEN],
 		    struct rot_device *out);
 
-/* Builds the identity for counter (header, ref, counter, tag). */
-int rot_identity_make(const struct rot_device *dev, uint32_t counter, struct rot_identity *out);
-/* Checks the tag in constant time. Returns 0 or -EBADMSG. */
-int rot_identity_verify(const struct rot_key *dev_key, const struct rot_identity *id);
 /*
  * The platform side in one call: checks id's tag (constant time) and, with psk != NULL, derives
  * its PSK of len bytes (16 or 32) under the same keying of K_dev. The PSK is derived whether or
@@ -91,10 +87,10 @@ int rot_identity_verify(const struct rot_key *dev_key, const struct rot_identity
  */
 int rot_identity_check(const struct rot_key *dev_key, const struct rot_identity *id, size_t len,
 		       struct rot_psk *psk);
-/* PSK of len 16 or 32 bytes for id (-EINVAL for other lengths). */
-int rot_psk_derive(const struct rot_key *dev_key, const struct rot_identity *id, size_t len,
-		   struct rot_psk *out);
-/* Device side in one call: identity for counter and its PSK. */
+/*
+ * Device side in one call: the identity for counter (header, ref, counter, tag) and its PSK of
+ * psk_len bytes (16 or 32; -EINVAL otherwise).
+ */
 int rot_generate(const struct rot_device *dev, uint32_t counter, size_t psk_len,
 		 struct rot_identity *id, struct rot_psk *psk);
 
