@@ -695,13 +695,13 @@ struct platform *platform_load(const char *path, char *err, size_t errlen)
 
 	buf_init_secret(&b, PLATFORM_FILE_MAX);
 	rc = afile_read(path, &b);
-	if (rc < 0) {
+	if (rc == -EFBIG)
+		platform_errf(err, errlen, "%s: larger than %d MiB", path, PLATFORM_FILE_MAX >> 20);
+	else if (rc < 0)
 		platform_errf(err, errlen, "%s: %s", path,
-			      rc == -EFBIG    ? "larger than " PLATFORM_FILE_MAX_TEXT
-			      : rc == -EINVAL ? "not a regular file"
-					      : strerror(-rc));
+			      rc == -EINVAL ? "not a regular file" : strerror(-rc));
+	if (rc < 0)
 		goto out;
-	}
 	p = platform_parse((const char *)b.data, b.len, err, errlen);
 out:
 	buf_finish(&b);

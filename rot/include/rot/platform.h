@@ -36,7 +36,6 @@
 #define PLATFORM_API_SECRET_MAX 128
 #define PLATFORM_MODEL_MAX      32
 #define PLATFORM_FILE_MAX       (64 * 1024 * 1024) /* 100,000 explicit devices fit */
-#define PLATFORM_FILE_MAX_TEXT  "64 MiB"
 #define PLATFORM_FLEET_NAME_MAX 32
 #define PLATFORM_FLEETS_MAX     64
 #define PLATFORM_FLEET_SIZE_MAX 10000000 /* devices per fleet */
