@@ -497,13 +497,10 @@ struct at_engine *modem_channel_create(struct modem *m, modem_text_fn *fn, void 
 
 int modem_attach_console(struct modem *m, modem_text_fn *fn, void *data)
 {
-	static const uint8_t echo_off[] = "ATE0\r";
-
-	m->console_out = NULL; /* the ATE0 below answers OK: not shown */
-	m->console_at = engine_create(m, console_output, m, NULL, NULL);
+	m->console_out = NULL; /* the channel's ATE0 answers OK: not shown */
+	m->console_at = modem_channel_create(m, console_output, m);
 	if (m->console_at == NULL)
 		return -ENOMEM;
-	at_engine_input(m->console_at, echo_off, sizeof(echo_off) - 1);
 	m->console_out = fn;
 	m->console_data = data;
 	return 0;
