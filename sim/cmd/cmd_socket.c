@@ -382,16 +382,16 @@ static int rot_psk(void *data, size_t len, uint8_t *id, size_t *id_len, uint8_t 
 	return modem_rot_psk(data, len, id, id_len, psk);
 }
 
-static uint32_t netem_rand(void *data)
+static bool netem_chance(void *data, unsigned pct)
 {
-	return faults_rand(data);
+	return faults_chance(data, pct);
 }
 
 /* The network faults as sim/net values (sock_netem). */
 static void push_netem(struct modem *m)
 {
 	const struct faults *f = m->faults;
-	struct sock_netem ne = { .rand = netem_rand, .rand_data = m->faults };
+	struct sock_netem ne = { .chance = netem_chance, .chance_data = m->faults };
 
 	if (faults_is_on(f, FAULT_DGRAM_LOSS))
 		ne.loss_pct = (unsigned)faults_get(f, FAULT_DGRAM_LOSS, "pct");

@@ -165,14 +165,7 @@ static int open_host(struct slot *s)
 
 static void dq_clear(struct slot *s)
 {
-	while (s->dq_head != NULL) {
-		struct dgram *d = s->dq_head;
-
-		s->dq_head = d->next;
-		OPENSSL_cleanse(d->data, d->len);
-		free(d);
-	}
-	s->dq_tail = NULL;
+	sock_dgram_clear(&s->dq_head, &s->dq_tail);
 	s->dq_bytes = 0;
 }
 
@@ -562,6 +555,25 @@ void sock_dgram_push(struct dgram **head, struct dgram **tail, struct dgram *d)
 	*tail = d;
 }
 
+void sock_dgram_free(struct dgram *d)
+{
+	if (d == NULL)
+		return;
+	OPENSSL_cleanse(d->data, d->len);
+	free(d);
+}
+
+void sock_dgram_clear(struct dgram **head, struct dgram **tail)
+{
+	while (*head != NULL) {
+		struct dgram *d = *head;
+
+		*head = d->next;
+		sock_dgram_free(d);
+	}
+	*tail = NULL;
+}
+
 int sock_rx_add(struct slot *s, const void *data, size_t len, const struct sockaddr_in *from)
 {
 	bool was_empty = s->proto == SOCK_PROTO_UDP ? s->dq_head == NULL : s->rx.len == 0;
@@ -810,7 +822,7 @@ ssize_t sock_recvfrom(struct sock_table *t, int id, void *buf, size_t len, char 
 		if (s->dq_head == NULL)
 			s->dq_tail = NULL;
 		s->dq_bytes -= d->len;
-		free(d);
+		sock_dgram_free(d);
 	}
 	if (s->dq_head != NULL)
 		sock_post_simple(s, SOCK_EV_DATA, 0);

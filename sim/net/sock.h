@@ -93,7 +93,8 @@ struct sock_info {
 
 /*
  * Impairments of the module's network for every socket (ukms-sim's network faults; values,
- * no policy). All zero / false: none. rand is the owner's seeded PRNG (deterministic runs).
+ * no policy). All zero / false: none. chance(chance_data, pct) is true with probability pct/100,
+ * drawn from the owner's seeded PRNG (deterministic runs); NULL: never.
  */
 struct sock_netem {
 	unsigned loss_pct;    /* UDP and DTLS datagrams lost, each direction */
@@ -101,8 +102,8 @@ struct sock_netem {
 	unsigned rtt_ms;      /* received data reaches the socket's buffer this much later */
 	bool reset;           /* TCP: reset (RST) once reset_after bytes were sent + received */
 	uint64_t reset_after;
-	uint32_t (*rand)(void *data);
-	void *rand_data;
+	bool (*chance)(void *data, unsigned pct);
+	void *chance_data;
 };
 
 struct sock_table *sock_table_create(struct loop *loop, unsigned max_sockets);

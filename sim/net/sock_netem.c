@@ -7,11 +7,8 @@
  */
 #define LOG_MODULE "sock"
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-
-#include <openssl/crypto.h>
 
 #include "log.h"
 #include "loop.h"
@@ -29,17 +26,7 @@ void sock_table_set_netem(struct sock_table *t, const struct sock_netem *ne)
 
 static bool chance(struct sock_table *t, unsigned pct)
 {
-	if (pct == 0 || t->netem.rand == NULL)
-		return false;
-	return pct >= 100 || t->netem.rand(t->netem.rand_data) % 100u < pct;
-}
-
-static void dgram_free(struct dgram *d)
-{
-	if (d == NULL)
-		return;
-	OPENSSL_cleanse(d->data, d->len);
-	free(d);
+	return t->netem.chance != NULL && t->netem.chance(t->netem.chance_data, pct);
 }
 
 /* ---- outbound: loss and reordering ---- */
@@ -65,7 +52,7 @@ static void release_held(struct slot *s)
 		return;
 	if (s->fd >= 0)
 		raw_send(s, d->data, d->len, d->from.sin_family == AF_INET ? &d->from : NULL);
-	dgram_free(d);
+	sock_dgram_free(d);
 }
 
 static void handle_held(void *data)
@@ -124,7 +111,7 @@ static void handle_delay(void *data)
 			s->dl_tail = NULL;
 		s->dl_bytes -= d->len;
 		(void)sock_rx_add(s, d->data, d->len, &d->from);
-		dgram_free(d);
+		sock_dgram_free(d);
 	}
 	if (s->dl_head != NULL) {
 		uint64_t due = s->dl_head->due;
@@ -156,15 +143,9 @@ void sock_netem_clear(struct slot *s)
 	loop_remove(s->t->loop, s->dl_timer);
 	loop_remove(s->t->loop, s->held_timer);
 	s->dl_timer = s->held_timer = NULL;
-	while (s->dl_head != NULL) {
-		struct dgram *d = s->dl_head;
-
-		s->dl_head = d->next;
-		dgram_free(d);
-	}
-	s->dl_tail = NULL;
+	sock_dgram_clear(&s->dl_head, &s->dl_tail);
 	s->dl_bytes = 0;
-	dgram_free(s->held);
+	sock_dgram_free(s->held);
 	s->held = NULL;
 }
 

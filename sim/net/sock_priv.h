@@ -99,9 +99,14 @@ void sock_post_simple(struct slot *s, enum sock_event_type type, int err);
 /* Drops queued events of id (except INCOMING, which names a different id). */
 void sock_purge(struct sock_table *t, int id);
 
-/* sock.c: a datagram copy (from may be NULL), and appending one to a list. */
+/*
+ * sock.c: a datagram copy (from may be NULL), appending one to a list, freeing one (its bytes
+ * wiped; NULL-safe) and a whole list.
+ */
 struct dgram *sock_dgram_new(const void *data, size_t len, const struct sockaddr_in *from);
 void sock_dgram_push(struct dgram **head, struct dgram **tail, struct dgram *d);
+void sock_dgram_free(struct dgram *d);
+void sock_dgram_clear(struct dgram **head, struct dgram **tail);
 
 /* sock.c: received data into the socket's buffer (rx or datagram queue), DATA event when it
  * was empty. 0 or -ENOBUFS/-ENOMEM. */
