@@ -82,7 +82,7 @@ int ctl_op_faults(struct ctl_call *c)
 
 		cJSON_AddStringToObject(o, "name", t[i].name);
 		cJSON_AddStringToObject(o, "help", t[i].help);
-		cJSON_AddBoolToObject(o, "on", faults_on(c->m->faults, t[i].name));
+		cJSON_AddBoolToObject(o, "on", faults_is_on(c->m->faults, (enum fault_id)i));
 		for (size_t k = 0; k < t[i].n_params; k++) {
 			const struct fault_param *fp = &t[i].params[k];
 			cJSON *p = cJSON_CreateObject();
@@ -90,7 +90,8 @@ int ctl_op_faults(struct ctl_call *c)
 			cJSON_AddStringToObject(p, "key", fp->key);
 			cJSON_AddStringToObject(p, "help", fp->help);
 			cJSON_AddNumberToObject(
-				p, "value", (double)faults_param(c->m->faults, t[i].name, fp->key));
+				p, "value",
+				(double)faults_get(c->m->faults, (enum fault_id)i, fp->key));
 			cJSON_AddNumberToObject(p, "default", (double)fp->def);
 			cJSON_AddNumberToObject(p, "min", (double)fp->min);
 			cJSON_AddNumberToObject(p, "max", (double)fp->max);

@@ -304,20 +304,6 @@ long faults_get(const struct faults *f, enum fault_id id, const char *key)
 	return idx < 0 ? 0 : f->st[id].val[idx];
 }
 
-bool faults_on(const struct faults *f, const char *name)
-{
-	enum fault_id id;
-
-	return faults_find(name, &id) != NULL && faults_is_on(f, id);
-}
-
-long faults_param(const struct faults *f, const char *name, const char *key)
-{
-	enum fault_id id;
-
-	return faults_find(name, &id) != NULL ? faults_get(f, id, key) : 0;
-}
-
 uint32_t faults_rand(struct faults *f)
 {
 	return rng_next(&f->rng);

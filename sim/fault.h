@@ -79,10 +79,10 @@ int faults_set(struct faults *f, const char *name, bool on, const char *kv, char
 /* Command-line form "NAME[:k=v,...]" (--fault, repeatable): faults_set(.., true, ..). */
 int faults_parse_cli(struct faults *f, const char *spec, char *err, size_t errlen);
 
-bool faults_on(const struct faults *f, const char *name);
-/* A parameter's current value (its default when the fault is off); 0 for an unknown key. */
-long faults_param(const struct faults *f, const char *name, const char *key);
-/* The same by id, for the code that implements the faults (NULL f: off / 0). */
+/*
+ * Whether fault id is on, and a parameter's current value (its default when the fault is off;
+ * 0 for an unknown key). NULL f: off / 0. By name: faults_find first.
+ */
 bool faults_is_on(const struct faults *f, enum fault_id id);
 long faults_get(const struct faults *f, enum fault_id id, const char *key);
 

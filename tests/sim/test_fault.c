@@ -15,6 +15,21 @@
 #include "config.h"
 #include "fault.h"
 
+/* faults_is_on / faults_get by name, through the registry's own faults_find. */
+static bool faults_on(const struct faults *f, const char *name)
+{
+	enum fault_id id;
+
+	return faults_find(name, &id) != NULL && faults_is_on(f, id);
+}
+
+static long faults_param(const struct faults *f, const char *name, const char *key)
+{
+	enum fault_id id;
+
+	return faults_find(name, &id) != NULL ? faults_get(f, id, key) : 0;
+}
+
 static void test_table_complete(void **state)
 {
 	size_t n = 0;
