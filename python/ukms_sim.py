@@ -38,11 +38,6 @@ class ControlError(Exception):
         self.message = message
 
 
-def _bytes(text):
-    """Event data and AT text are Latin-1 code points (one per byte)."""
-    return text.encode('latin-1')
-
-
 class Control:
     """One connection to the control socket. Responses come back in request order; event
     lines (after subscribe) are kept in .events until a wait_* takes them."""

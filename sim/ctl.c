@@ -17,9 +17,7 @@
 #include "fleet.h"
 #include "modem.h"
 
-#define AT_OUT_MAX    (256u * 1024u) /* one `at` answer, bytes */
-#define WORDS_MAX     64
-#define RESPONSE_BASE 256
+#define AT_OUT_MAX (256u * 1024u) /* one `at` answer, bytes */
 
 /* What the channel's output function gets: the session, or NULL once it has let go. */
 struct chan_sink {
@@ -504,7 +502,7 @@ static int pick_modem(struct ctl_session *s, const cJSON *req)
 		return 0;
 	if (!cJSON_IsNumber(j))
 		return ctl_fail(&s->call, -EINVAL, "\"modem\" is a number: the modem's index");
-	if (!(v >= 0 && v < (double)n) || (double)(size_t)v != v)
+	if (!is_int(j, 0, (long)n - 1))
 		return ctl_fail(&s->call, -EINVAL, "no modem %g: the modems are 0-%zu%s", v, n - 1,
 				s->cfg.fleet != NULL ? "" : " (no --fleet)");
 	if (s->cfg.fleet != NULL)
