@@ -321,8 +321,6 @@ static void reject_long_line(struct client *cl)
 				  "\"request line longer than 65536 bytes\"}}";
 
 	queue_line(cl, msg, sizeof(msg) - 1, true);
-	buf_reset(&cl->in);
-	cl->discarding = true;
 }
 
 /* Runs the complete lines in cl->in, one at a time, stopping while a request is pending. */
@@ -334,23 +332,21 @@ static void run_lines(struct client *cl)
 		size_t n;
 
 		if (nl == NULL) {
-			if (cl->in.len > CTL_LINE_MAX)
+			if (cl->in.len > CTL_LINE_MAX) {
+				/* Its newline has not come yet: read_input skips up to it. */
 				reject_long_line(cl);
+				buf_reset(&cl->in);
+				cl->discarding = true;
+			}
 			break;
 		}
 		n = (size_t)(nl - cl->in.data);
-		if (cl->discarding) {
-			cl->discarding = false;
-		} else if (n > CTL_LINE_MAX) {
-			reject_long_line(cl);
-			cl->discarding = false;
-		} else if (n > 0 && !(n == 1 && cl->in.data[0] == '\r')) {
+		if (n > CTL_LINE_MAX)
+			reject_long_line(cl); /* only this line: the requests behind it stay */
+		else if (n > 0 && !(n == 1 && cl->in.data[0] == '\r'))
 			ctl_session_request(cl->session, (const char *)cl->in.data, n);
-		}
 		buf_consume(&cl->in, n + 1);
 	}
-	if (cl->discarding)
-		buf_reset(&cl->in);
 	cl->in_run = false;
 }
 

@@ -156,6 +156,15 @@ def bad_requests_keep_the_connection():
         r = c.response()
         assert r['error']['code'] == 'too_long', r
         assert c.call('status')['model'], 'connection unusable after errors'
+        # Requests sent behind an overlong line in the same write are answered: only that line
+        # is skipped (lines just over the limit end in the read that crosses it).
+        for extra in (1, 10, 3000):
+            long_line = b'{"op":"status","pad":"' + b'x' * (65536 + extra) + b'"}\n'
+            c.send_raw(long_line + b'{"id":"after","op":"status"}\n')
+            r = c.response()
+            assert r['error']['code'] == 'too_long', r
+            r = c.response()
+            assert r.get('id') == 'after' and r['ok'], (extra, r)
         assert sim.host.command('AT')[1] == 'OK'
 
 
