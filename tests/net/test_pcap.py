@@ -54,8 +54,11 @@ def main():
               "exit %d; %s\n%s" % (r.returncode, failed, (r.stdout + r.stderr)[-3000:]))
         rc, out = tshark(pcap)
         check(rc == 0 and len(out.splitlines()) > 50, "tshark -r reads the capture")
-        _, bad = tshark(pcap, "-Y", "_ws.malformed || _ws.short || ip.checksum.status == 0")
-        check(bad.strip() == "", "no malformed, truncated or bad-checksum packets")
+        bad_filter = "_ws.malformed || _ws.short || ip.checksum.status == 0"
+        _, bad = tshark(pcap, "-Y", bad_filter)
+        detail = tshark(pcap, "-Y", bad_filter, "-V")[1] if bad.strip() else ""
+        check(bad.strip() == "", "no malformed, truncated or bad-checksum packets",
+              bad[-1500:] + detail[:3000])
         tcp = ports(pcap, "tcp.dstport", "tcp.flags.syn == 1 && tcp.flags.ack == 0")
         udp = ports(pcap, "udp.dstport", "udp")
         check(len(tcp) >= 5 and len(udp) >= 1, "TCP flows start with a SYN; UDP flows present")
